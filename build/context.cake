@@ -71,9 +71,10 @@ public sealed class BuildContext
     public void RunStage(ICakeContext context, string stage)
     {
         var args = new ProcessArgumentBuilder().Append(stage).Append("--model").AppendQuoted(Model);
-        if (RunDir.Length > 0)
+        // No --run-dir: Validate-Data starts a new run and later stages continue the run artifacts/runs/latest names.
+        if (RunDir.Length > 0 && RunDir != "latest")
         {
-            args.Append("--run-dir").AppendQuoted(RunDir == "latest" ? System.IO.Path.Combine("artifacts", "runs", "latest") : RunDir);
+            args.Append("--run-dir").AppendQuoted(RunDir);
         }
         RunCli(context, stage, args);
     }
