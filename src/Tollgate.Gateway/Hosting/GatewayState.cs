@@ -1,0 +1,7 @@
+using Tollgate.Core.Releases;
+using Tollgate.Gateway.Mirroring;
+
+namespace Tollgate.Gateway.Hosting;
+
+/// <summary>What <c>GET /_tollgate/gateway</c> answers: the routes in force and the mirror's counters.</summary>
+public sealed record GatewayState(long Generation, GatewayUpstream? Production, GatewayUpstream? Shadow, MirrorStats Mirror, string RoutesFile);
