@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace Tollgate.Cli.Tests.Bootstrap;
+
+/// <summary>Runs build.sh / build.ps1 from the repository root as a child process and captures what it prints.</summary>
+internal static class ScriptRunner
+{
+    public static async Task<(int ExitCode, string Output)> RunAsync(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
+    {
+        var psi = new ProcessStartInfo(fileName)
+        {
+            WorkingDirectory = Tollgate.Testing.TestRepo.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        // The test run has already built the solution; the scripts must not rebuild it under the running tests.
+        psi.Environment["TOLLGATE_NO_BUILD"] = "1";
+        psi.Environment["NO_COLOR"] = "1";
+        foreach (var (k, v) in env ?? new Dictionary<string, string>())
+        {
+            psi.Environment[k] = v;
+        }
+
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>The CLI build the scripts run (Release, as build.sh builds it).</summary>
+    public static bool CliIsBuilt =>
+        File.Exists(Tollgate.Testing.TestRepo.PathOf(".build", Environment.GetEnvironmentVariable("TOLLGATE_BUILD_SLOT") ?? string.Empty, "bin", "Tollgate.Cli", "release", "tollgate.dll"));
+}
