@@ -1,3 +1,48 @@
-// The model server is built under issue 6; until then starting it fails loudly instead of pretending to serve.
-Console.Error.WriteLine("tollgate model server: not implemented yet.");
-return 2;
+using Tollgate.Core.Errors;
+using Tollgate.Serving.Contracts;
+using Tollgate.Serving.Hosting;
+using Tollgate.Serving.Scoring;
+
+namespace Tollgate.Serving;
+
+/// <summary>
+/// The model server: <c>Tollgate.Serving --candidate DIR [--urls http://127.0.0.1:8080] [--log-dir DIR]</c>.
+/// Exit codes follow the pipeline's table: 2 for a bad option, candidate or contract.
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            Console.WriteLine(ServingOptionsParser.Usage);
+            return 0;
+        }
+
+        try
+        {
+            var options = ServingOptionsParser.Parse(args, Environment.GetEnvironmentVariable);
+            using var model = CandidateScoringModel.Load(options.CandidateDir);
+            var contract = ServingContract.Load(options.ContractPath ?? ContractLocator.Find(options.CandidateDir, model.Metadata.ContractPath));
+            await using var app = ServingApp.Build(options, model, contract, TimeProvider.System);
+            await app.StartAsync();
+            Console.WriteLine($"tollgate model server: {model.Info.Name} {model.Info.Version} on {options.Urls}; warming up");
+            ServingApp.WarmUp(app);
+            var readiness = (Readiness)app.Services.GetService(typeof(Readiness))!;
+            Console.WriteLine($"tollgate model server: {readiness.Status}");
+            await app.WaitForShutdownAsync();
+            return 0;
+        }
+        catch (TollgateException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            await Console.Error.WriteLineAsync(ServingOptionsParser.Usage);
+            return (int)ex.ExitCode;
+        }
+        catch (IOException ex) when (ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            await Console.Error.WriteLineAsync($"error: cannot listen: {ex.Message}. Pick a free port with --urls.");
+            return (int)ExitCode.InfrastructureUnavailable;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Tollgate.Serving.Requests;
+
+namespace Tollgate.Serving.Endpoints;
+
+/// <summary>Writes JSON answers straight to the response pipe; errors share one shape: <c>{"error": …, "errors": [{field, message}]}</c>.</summary>
+public static class JsonResponses
+{
+    public const string ContentType = "application/json; charset=utf-8";
+
+    public static async Task WriteAsync(HttpContext context, int status, Action<Utf8JsonWriter> body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = ContentType;
+        using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
+        {
+            body(writer);
+        }
+
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+    }
+
+    public static Task ErrorAsync(HttpContext context, int status, string error, IReadOnlyList<FieldError>? errors = null) =>
+        WriteAsync(context, status, json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("error", error);
+            json.WriteNumber("status", status);
+            if (errors is { Count: > 0 })
+            {
+                json.WriteStartArray("errors");
+                foreach (var e in errors)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("field", e.Field);
+                    json.WriteString("message", e.Message);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
+            json.WriteEndObject();
+        });
+
+    /// <summary>Writes a double, or null when it is not finite (JSON has no NaN).</summary>
+    public static void WriteNumberOrNull(this Utf8JsonWriter json, string name, double? value)
+    {
+        if (value is { } v && double.IsFinite(v))
+        {
+            json.WriteNumber(name, v);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+}

@@ -1,0 +1,241 @@
+using System.Buffers;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Http;
+using Tollgate.Modeling.Scoring;
+using Tollgate.Serving.Hosting;
+using Tollgate.Serving.Logging;
+using Tollgate.Serving.Metrics;
+using Tollgate.Serving.Requests;
+using Tollgate.Serving.Scoring;
+
+namespace Tollgate.Serving.Endpoints;
+
+/// <summary>
+/// <c>POST /v1/predict</c> and <c>POST /v1/explain</c>: read the body within its size limit, validate it against the
+/// contract, score through <see cref="IScoringModel"/> and answer. Every client mistake is a 4xx with a clear message.
+/// </summary>
+public sealed class PredictEndpoint
+{
+    private readonly IScoringModel model;
+    private readonly RowValidator validator;
+    private readonly ServingMetrics metrics;
+    private readonly ServingLog log;
+    private readonly Readiness readiness;
+    private readonly long maxBodyBytes;
+
+    public PredictEndpoint(IScoringModel model, RowValidator validator, ServingMetrics metrics, ServingLog log, Readiness readiness, ServingOptions options)
+    {
+        this.model = model;
+        this.validator = validator;
+        this.metrics = metrics;
+        this.log = log;
+        this.readiness = readiness;
+        maxBodyBytes = options.MaxBodyBytes;
+    }
+
+    public async Task PredictAsync(HttpContext context)
+    {
+        using var request = await ReadAsync(context);
+        if (request is null)
+        {
+            return;
+        }
+
+        var predictions = model.Score(request.Rows);
+        metrics.RecordPredictions(predictions);
+        var info = model.Info;
+        await JsonResponses.WriteAsync(context, 200, json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("model", info.Name);
+            json.WriteString("version", info.Version);
+            if (request.IsBatch)
+            {
+                json.WriteNumberOrNull("threshold", info.Threshold);
+                json.WriteStartArray("predictions");
+                foreach (var p in predictions)
+                {
+                    json.WriteStartObject();
+                    WritePrediction(json, p);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+            else
+            {
+                WritePrediction(json, predictions[0]);
+                json.WriteNumberOrNull("threshold", info.Threshold);
+            }
+
+            json.WriteEndObject();
+        });
+        LogSample(context, request, predictions);
+    }
+
+    public async Task ExplainAsync(HttpContext context)
+    {
+        using var request = await ReadAsync(context);
+        if (request is null)
+        {
+            return;
+        }
+
+        if (request.IsBatch)
+        {
+            await JsonResponses.ErrorAsync(context, 400, "explain takes one row object, not an array.", [new FieldError("$", "send a single row object.")]);
+            return;
+        }
+
+        var explanation = model.Explain(request.Rows[0]);
+        metrics.RecordPredictions([explanation.Prediction]);
+        var info = model.Info;
+        await JsonResponses.WriteAsync(context, 200, json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("model", info.Name);
+            json.WriteString("version", info.Version);
+            WritePrediction(json, explanation.Prediction);
+            json.WriteNumberOrNull("threshold", info.Threshold);
+            json.WriteNumberOrNull("rawScore", explanation.Prediction.RawScore);
+            json.WriteNumberOrNull("baseValue", explanation.BaseValue);
+            json.WriteStartArray("contributions");
+            foreach (var c in explanation.Contributions)
+            {
+                json.WriteStartObject();
+                json.WriteString("feature", c.Feature);
+                json.WriteString("value", c.Value);
+                json.WriteNumberOrNull("contribution", c.Contribution);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
+        LogSample(context, request, [explanation.Prediction]);
+    }
+
+    private static void WritePrediction(System.Text.Json.Utf8JsonWriter json, Prediction p)
+    {
+        json.WriteNumberOrNull("score", p.Score);
+        if (p.IsPositive is { } label)
+        {
+            json.WriteBoolean("label", label);
+        }
+    }
+
+    /// <summary>Checks readiness, content type and size, then parses; null when an error answer was already written.</summary>
+    private async Task<ParsedRequest?> ReadAsync(HttpContext context)
+    {
+        if (!readiness.IsReady)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            await JsonResponses.ErrorAsync(context, 503, $"the model is not ready: {readiness.Status}.");
+            return null;
+        }
+
+        if (!IsJson(context.Request.ContentType))
+        {
+            await JsonResponses.ErrorAsync(
+                context,
+                415,
+                $"Content-Type must be application/json, got '{Truncate(context.Request.ContentType ?? "(none)")}'.");
+            return null;
+        }
+
+        if (context.Request.ContentLength > maxBodyBytes)
+        {
+            await JsonResponses.ErrorAsync(context, 413, $"the body is {context.Request.ContentLength} bytes; the limit is {maxBodyBytes}. Send smaller batches.");
+            return null;
+        }
+
+        var body = await ReadBodyAsync(context.Request.Body, context.RequestAborted);
+        if (body is null)
+        {
+            await JsonResponses.ErrorAsync(context, 413, $"the body is larger than the limit of {maxBodyBytes} bytes. Send smaller batches.");
+            return null;
+        }
+
+        if (body.Length == 0)
+        {
+            await JsonResponses.ErrorAsync(context, 400, "the body is empty; send a row object or an array of row objects.");
+            return null;
+        }
+
+        var parsed = validator.Parse(body);
+        if (!parsed.IsValid)
+        {
+            using (parsed)
+            {
+                await JsonResponses.ErrorAsync(
+                    context,
+                    parsed.StatusCode,
+                    parsed.StatusCode == 413 ? "the request is too large." : "the request does not match the data contract.",
+                    parsed.Errors);
+            }
+
+            return null;
+        }
+
+        return parsed;
+    }
+
+    /// <summary>Reads the whole body, or null when it exceeds the limit (chunked bodies carry no Content-Length).</summary>
+    private async Task<byte[]?> ReadBodyAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            var length = 0;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (buffer.Length >= maxBodyBytes + 1)
+                    {
+                        return null;
+                    }
+
+                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBodyBytes + 1));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+
+                var read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+                if (length > maxBodyBytes)
+                {
+                    return null;
+                }
+            }
+
+            return buffer.AsSpan(0, length).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void LogSample(HttpContext context, ParsedRequest request, IReadOnlyList<Prediction> predictions)
+    {
+        if (log.ShouldSample())
+        {
+            log.Write(context.Request.Path.Value ?? string.Empty, context.TraceIdentifier, request.Received, request.Rows, predictions);
+        }
+    }
+
+    private static bool IsJson(string? contentType) =>
+        contentType is not null
+        && MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && string.Equals(media.MediaType, "application/json", StringComparison.OrdinalIgnoreCase)
+        && (media.CharSet is null || string.Equals(media.CharSet, "utf-8", StringComparison.OrdinalIgnoreCase));
+
+    private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";
+}

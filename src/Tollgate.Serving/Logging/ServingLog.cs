@@ -1,0 +1,197 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using Tollgate.Modeling.Scoring;
+using Tollgate.Serving.Metrics;
+using Tollgate.Serving.Scoring;
+
+namespace Tollgate.Serving.Logging;
+
+/// <summary>
+/// The serving log: for a sample of requests, one JSON line per row with the features as received, the features as
+/// the model saw them, and the output (format in docs/serving.md, schema <c>tollgate.serving-log/1</c>). Lines are
+/// queued and written by one background task, so a slow disk never slows a request; when the queue is full a line is
+/// dropped and counted rather than blocking. Files rotate by size and the oldest are deleted.
+/// </summary>
+public sealed class ServingLog : IAsyncDisposable
+{
+    public const string Schema = "tollgate.serving-log/1";
+
+    private readonly ServingLogOptions options;
+    private readonly ServedModelInfo model;
+    private readonly ServingMetrics metrics;
+    private readonly TimeProvider time;
+    private readonly Channel<byte[]> queue;
+    private readonly Task writer;
+    private FileStream? current;
+
+    public ServingLog(ServingLogOptions options, ServedModelInfo model, ServingMetrics metrics, TimeProvider time)
+    {
+        this.options = options;
+        this.model = model;
+        this.metrics = metrics;
+        this.time = time;
+        queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(10_000)
+        {
+            FullMode = BoundedChannelFullMode.DropWrite,
+            SingleReader = true,
+        });
+        if (options.Directory is not null)
+        {
+            System.IO.Directory.CreateDirectory(options.Directory);
+        }
+
+        writer = options.Directory is null ? Task.CompletedTask : Task.Run(WriteLoopAsync);
+    }
+
+    public bool Enabled => options.Directory is not null && options.SampleRate > 0;
+
+    /// <summary>True when this request should be logged (decided once per request, so a batch is logged whole).</summary>
+    public bool ShouldSample() => Enabled && (options.SampleRate >= 1 || Random.Shared.NextDouble() < options.SampleRate);
+
+    /// <summary>Queues one line per row; never blocks and never throws for a full queue.</summary>
+    public void Write(string route, string requestId, IReadOnlyList<JsonElement> received, IReadOnlyList<FeatureRow> rows, IReadOnlyList<Prediction> outputs)
+    {
+        var now = time.GetUtcNow();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var line = Format(now, route, requestId, i, rows.Count, received[i], rows[i], outputs[i]);
+            if (queue.Writer.TryWrite(line))
+            {
+                metrics.RecordLogWritten();
+            }
+            else
+            {
+                metrics.RecordLogDropped();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        await writer.ConfigureAwait(false);
+        if (current is not null)
+        {
+            await current.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private byte[] Format(DateTimeOffset now, string route, string requestId, int index, int count, JsonElement received, FeatureRow row, Prediction output)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("schema", Schema);
+            json.WriteString("time", now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            json.WriteString("requestId", requestId);
+            json.WriteString("route", route);
+            json.WriteString("model", model.Name);
+            json.WriteString("version", model.Version);
+            json.WriteNumber("batchIndex", index);
+            json.WriteNumber("batchSize", count);
+            json.WritePropertyName("received");
+            received.WriteTo(json);
+            json.WriteStartObject("features");
+            foreach (var (name, value) in row.Numeric)
+            {
+                if (float.IsFinite(value))
+                {
+                    json.WriteNumber(name, value);
+                }
+                else
+                {
+                    json.WriteNull(name);
+                }
+            }
+
+            foreach (var (name, value) in row.Categorical)
+            {
+                json.WriteString(name, value);
+            }
+
+            json.WriteEndObject();
+            json.WriteStartObject("output");
+            json.WriteNumber("score", output.Score);
+            json.WriteNumber("rawScore", output.RawScore);
+            if (output.IsPositive is { } label)
+            {
+                json.WriteBoolean("label", label);
+            }
+
+            if (output.Threshold is { } threshold)
+            {
+                json.WriteNumber("threshold", threshold);
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        var bytes = new byte[buffer.WrittenCount + 1];
+        buffer.WrittenSpan.CopyTo(bytes);
+        bytes[^1] = (byte)'\n';
+        return bytes;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var line))
+            {
+                var file = CurrentFile();
+                await file.WriteAsync(line).ConfigureAwait(false);
+            }
+
+            // Flush once per burst: a reader of the log (the skew check) sees whole lines, and a burst costs one write.
+            if (current is not null)
+            {
+                await current.FlushAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private FileStream CurrentFile()
+    {
+        if (current is not null && current.Length < options.MaxFileBytes)
+        {
+            return current;
+        }
+
+        current?.Dispose();
+        var name = $"serving-{time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture)}-{Environment.ProcessId}.jsonl";
+        var path = Path.Combine(options.Directory!, name);
+        current = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 64 * 1024);
+        Prune();
+        return current;
+    }
+
+    private void Prune()
+    {
+        var files = new DirectoryInfo(options.Directory!).GetFiles("serving-*.jsonl")
+            .OrderByDescending(f => f.Name, StringComparer.Ordinal)
+            .Skip(options.MaxFiles);
+        foreach (var old in files)
+        {
+            try
+            {
+                old.Delete();
+            }
+            catch (IOException)
+            {
+                // Another reader may hold it open; the next rotation tries again.
+            }
+        }
+    }
+
+    /// <summary>Appends a readable description for startup logs.</summary>
+    public override string ToString() =>
+        options.Directory is null
+            ? "serving log off"
+            : new StringBuilder().Append(CultureInfo.InvariantCulture, $"serving log {options.Directory} (sample {options.SampleRate:0.###}, rotate at {options.MaxFileBytes >> 20} MiB, keep {options.MaxFiles})").ToString();
+}

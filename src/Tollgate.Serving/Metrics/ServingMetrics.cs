@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Tollgate.Modeling.Scoring;
+using Tollgate.Serving.Scoring;
+
+namespace Tollgate.Serving.Metrics;
+
+/// <summary>
+/// The server's Prometheus metrics (<c>GET /metrics</c>, text exposition format 0.0.4): request counts by route and
+/// status, latency histogram by route, errors by route, score distribution and predicted labels, serving-log counters.
+/// Routes are a fixed set, so label cardinality stays bounded whatever clients send.
+/// </summary>
+public sealed class ServingMetrics
+{
+    public static readonly IReadOnlyList<string> Routes =
+        ["/v1/predict", "/v1/explain", "/v1/metadata", "/health/live", "/health/ready", "/metrics", "/explain", "other"];
+
+    private static readonly double[] LatencyBounds = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+    private static readonly double[] ScoreBounds = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1];
+
+    private readonly ConcurrentDictionary<(string Route, int Status), StrongBox<long>> requests = new();
+    private readonly Dictionary<string, Histogram> latency = Routes.ToDictionary(r => r, _ => new Histogram(LatencyBounds), StringComparer.Ordinal);
+    private readonly Histogram scores = new(ScoreBounds);
+    private readonly ServedModelInfo model;
+    private long rowsScored;
+    private long positives;
+    private long negatives;
+    private long logWritten;
+    private long logDropped;
+
+    public ServingMetrics(ServedModelInfo model)
+    {
+        this.model = model;
+    }
+
+    /// <summary>The route label for a request path: one of <see cref="Routes"/>.</summary>
+    public static string RouteOf(string path)
+    {
+        foreach (var route in Routes)
+        {
+            if (string.Equals(route, path, StringComparison.OrdinalIgnoreCase))
+            {
+                return route;
+            }
+        }
+
+        return "other";
+    }
+
+    public void RecordRequest(string route, int status, double seconds)
+    {
+        Interlocked.Increment(ref requests.GetOrAdd((route, status), _ => new StrongBox<long>()).Value);
+        latency[route].Observe(seconds);
+    }
+
+    public void RecordPredictions(IReadOnlyList<Prediction> predictions)
+    {
+        Interlocked.Add(ref rowsScored, predictions.Count);
+        foreach (var p in predictions)
+        {
+            scores.Observe(p.Score);
+            if (p.IsPositive == true)
+            {
+                Interlocked.Increment(ref positives);
+            }
+            else if (p.IsPositive == false)
+            {
+                Interlocked.Increment(ref negatives);
+            }
+        }
+    }
+
+    public void RecordLogWritten() => Interlocked.Increment(ref logWritten);
+
+    public void RecordLogDropped() => Interlocked.Increment(ref logDropped);
+
+    /// <summary>Requests answered so far with <paramref name="status"/> on <paramref name="route"/>.</summary>
+    public long RequestCount(string route, int status) =>
+        requests.TryGetValue((route, status), out var box) ? Interlocked.Read(ref box.Value) : 0;
+
+    public string Render()
+    {
+        var output = new StringBuilder(4096);
+        output.Append("# HELP tollgate_model_info The served model; the value is always 1.\n# TYPE tollgate_model_info gauge\n");
+        output.Append(CultureInfo.InvariantCulture, $"tollgate_model_info{{model=\"{Escape(model.Name)}\",version=\"{Escape(model.Version)}\",run_id=\"{Escape(model.RunId)}\"}} 1\n");
+
+        var snapshot = requests.ToArray().OrderBy(p => p.Key.Route, StringComparer.Ordinal).ThenBy(p => p.Key.Status).ToList();
+        output.Append("# HELP tollgate_http_requests_total HTTP requests answered, by route and status code.\n# TYPE tollgate_http_requests_total counter\n");
+        foreach (var (key, box) in snapshot)
+        {
+            output.Append(CultureInfo.InvariantCulture, $"tollgate_http_requests_total{{route=\"{key.Route}\",code=\"{key.Status}\"}} {Interlocked.Read(ref box.Value)}\n");
+        }
+
+        output.Append("# HELP tollgate_http_request_errors_total Requests answered with 4xx or 5xx, by route and class.\n# TYPE tollgate_http_request_errors_total counter\n");
+        foreach (var group in snapshot.Where(p => p.Key.Status >= 400).GroupBy(p => (p.Key.Route, Class: p.Key.Status >= 500 ? "5xx" : "4xx")))
+        {
+            output.Append(CultureInfo.InvariantCulture, $"tollgate_http_request_errors_total{{route=\"{group.Key.Route}\",class=\"{group.Key.Class}\"}} {group.Sum(p => Interlocked.Read(ref p.Value.Value))}\n");
+        }
+
+        output.Append("# HELP tollgate_http_request_duration_seconds Time from request start to response, by route.\n# TYPE tollgate_http_request_duration_seconds histogram\n");
+        foreach (var route in Routes.Where(r => latency[r].Count > 0))
+        {
+            latency[route].Write(output, "tollgate_http_request_duration_seconds", $"route=\"{route}\",");
+        }
+
+        output.Append("# HELP tollgate_prediction_score Distribution of predicted scores (probability of the positive class).\n# TYPE tollgate_prediction_score histogram\n");
+        scores.Write(output, "tollgate_prediction_score", string.Empty);
+        output.Append("# HELP tollgate_predictions_total Rows scored, by predicted label at the served threshold.\n# TYPE tollgate_predictions_total counter\n");
+        output.Append(CultureInfo.InvariantCulture, $"tollgate_predictions_total{{label=\"positive\"}} {Interlocked.Read(ref positives)}\n");
+        output.Append(CultureInfo.InvariantCulture, $"tollgate_predictions_total{{label=\"negative\"}} {Interlocked.Read(ref negatives)}\n");
+        output.Append(CultureInfo.InvariantCulture, $"tollgate_predictions_total{{label=\"none\"}} {Interlocked.Read(ref rowsScored) - Interlocked.Read(ref positives) - Interlocked.Read(ref negatives)}\n");
+        output.Append("# HELP tollgate_serving_log_records_total Serving-log lines written, and dropped because the writer fell behind.\n# TYPE tollgate_serving_log_records_total counter\n");
+        output.Append(CultureInfo.InvariantCulture, $"tollgate_serving_log_records_total{{outcome=\"written\"}} {Interlocked.Read(ref logWritten)}\n");
+        output.Append(CultureInfo.InvariantCulture, $"tollgate_serving_log_records_total{{outcome=\"dropped\"}} {Interlocked.Read(ref logDropped)}\n");
+        return output.ToString();
+    }
+
+    private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+}
+

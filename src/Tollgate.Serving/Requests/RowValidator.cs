@@ -1,0 +1,308 @@
+using System.Globalization;
+using System.Text.Json;
+using Tollgate.Core.Errors;
+using Tollgate.Modeling.Scoring;
+using Tollgate.Serving.Contracts;
+
+namespace Tollgate.Serving.Requests;
+
+/// <summary>
+/// Turns request bodies into <see cref="FeatureRow"/>s, checking each field against the data contract: JSON type,
+/// integer-ness, numeric range, categorical domain, required fields, unknown fields. A single object and an array go
+/// through the same per-row code, so batch and single requests cannot drift apart. Never throws on bad input.
+/// </summary>
+public sealed class RowValidator
+{
+    /// <summary>Deep enough for an array of flat objects; anything deeper is not a feature row.</summary>
+    public const int MaxDepth = 4;
+
+    private const int MaxErrors = 50;
+    private const int MaxStringLength = 256;
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth, AllowTrailingCommas = false };
+
+    private readonly Dictionary<string, Rule> rules = new(StringComparer.Ordinal);
+    private readonly FeatureSchema schema;
+    private readonly int maxBatchRows;
+
+    public RowValidator(FeatureSchema schema, ServingContract contract, int maxBatchRows)
+    {
+        this.schema = schema;
+        this.maxBatchRows = maxBatchRows;
+        var problems = new List<string>();
+        foreach (var field in contract.Fields.Values)
+        {
+            rules[field.Name] = new Rule(field, RuleKind.Ignored);
+        }
+
+        foreach (var name in schema.Numeric)
+        {
+            if (!contract.Fields.TryGetValue(name, out var field))
+            {
+                problems.Add($"{contract.Path}: the model's numeric feature '{name}' is not in the contract; the server cannot validate it.");
+            }
+            else if (!field.IsNumeric)
+            {
+                problems.Add($"{contract.Path}: the model's numeric feature '{name}' has logicalType '{field.LogicalType}' in the contract; expected integer or number.");
+            }
+            else
+            {
+                rules[name] = new Rule(field, RuleKind.Numeric);
+            }
+        }
+
+        foreach (var name in schema.Categorical)
+        {
+            if (!contract.Fields.TryGetValue(name, out var field))
+            {
+                problems.Add($"{contract.Path}: the model's categorical feature '{name}' is not in the contract; the server cannot validate it.");
+            }
+            else
+            {
+                rules[name] = new Rule(field, RuleKind.Categorical);
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ConfigurationException(problems);
+        }
+
+        AllowedFields = string.Join(", ", rules.Keys);
+    }
+
+    private enum RuleKind
+    {
+        Ignored,
+        Numeric,
+        Categorical,
+    }
+
+    /// <summary>Field names a request may carry (contract columns); only the model's features are used.</summary>
+    public string AllowedFields { get; }
+
+    /// <summary>Parses and validates a JSON body: one row object or an array of them.</summary>
+    public ParsedRequest Parse(ReadOnlyMemory<byte> body)
+    {
+        // System.Text.Json checks UTF-8 only when a string is decoded; checking the whole body first turns bad bytes
+        // anywhere (values or field names) into one clear 400 instead of an exception later.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            return new ParsedRequest(null, 400, [new FieldError("$", "body is not valid UTF-8 text.")]);
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.LineNumber is { } line ? $" at line {line + 1}, byte {ex.BytePositionInLine + 1}" : string.Empty;
+            return new ParsedRequest(null, 400, [new FieldError("$", $"body is not valid JSON{where}: {Describe(ex)}")]);
+        }
+
+        var root = document.RootElement;
+        var errors = new List<FieldError>();
+        switch (root.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var row = ParseRow(root, string.Empty, errors);
+                return errors.Count > 0
+                    ? new ParsedRequest(document, 400, errors)
+                    : new ParsedRequest(document, isBatch: false, [row!], [root]);
+            case JsonValueKind.Array:
+                var count = root.GetArrayLength();
+                if (count == 0)
+                {
+                    return new ParsedRequest(document, 400, [new FieldError("$", "the batch is empty; send at least one row object.")]);
+                }
+
+                if (count > maxBatchRows)
+                {
+                    return new ParsedRequest(document, 413, [new FieldError("$", $"the batch has {count} rows; the limit is {maxBatchRows} per request. Split it.")]);
+                }
+
+                var rows = new List<FeatureRow>(count);
+                var received = new List<JsonElement>(count);
+                var index = 0;
+                foreach (var item in root.EnumerateArray())
+                {
+                    var prefix = $"[{index}].";
+                    if (item.ValueKind != JsonValueKind.Object)
+                    {
+                        errors.Add(new FieldError($"[{index}]", $"expected a row object, found {Kind(item)}."));
+                    }
+                    else if (ParseRow(item, prefix, errors) is { } parsed)
+                    {
+                        rows.Add(parsed);
+                        received.Add(item);
+                    }
+
+                    index++;
+                    if (errors.Count >= MaxErrors)
+                    {
+                        break;
+                    }
+                }
+
+                return errors.Count > 0
+                    ? new ParsedRequest(document, 400, errors)
+                    : new ParsedRequest(document, isBatch: true, rows, received);
+            default:
+                return new ParsedRequest(document, 400, [new FieldError("$", $"expected a row object or an array of row objects, found {Kind(root)}.")]);
+        }
+    }
+
+    private FeatureRow? ParseRow(JsonElement row, string prefix, List<FieldError> errors)
+    {
+        var before = errors.Count;
+        var numeric = new Dictionary<string, float>(schema.Numeric.Count, StringComparer.Ordinal);
+        var categorical = new Dictionary<string, string>(schema.Categorical.Count, StringComparer.Ordinal);
+        var seen = 0;
+        foreach (var property in row.EnumerateObject())
+        {
+            if (!rules.TryGetValue(property.Name, out var rule))
+            {
+                errors.Add(new FieldError(prefix + Truncate(property.Name), $"unknown field; fields of this contract: {AllowedFields}."));
+                continue;
+            }
+
+            if (rule.Kind == RuleKind.Ignored)
+            {
+                continue;
+            }
+
+            if (numeric.ContainsKey(property.Name) || categorical.ContainsKey(property.Name))
+            {
+                errors.Add(new FieldError(prefix + property.Name, "the field appears more than once."));
+                continue;
+            }
+
+            seen++;
+            var value = property.Value;
+            if (value.ValueKind == JsonValueKind.Null)
+            {
+                if (rule.Field.Required)
+                {
+                    errors.Add(new FieldError(prefix + property.Name, "is required by the contract; null is not allowed."));
+                }
+                else if (rule.Kind == RuleKind.Numeric)
+                {
+                    numeric[property.Name] = float.NaN;
+                }
+                else
+                {
+                    categorical[property.Name] = string.Empty;
+                }
+
+                continue;
+            }
+
+            if (rule.Kind == RuleKind.Numeric)
+            {
+                if (ReadNumber(value, rule.Field, prefix, errors) is { } number)
+                {
+                    numeric[property.Name] = number;
+                }
+            }
+            else if (ReadCategory(value, rule.Field, prefix, errors) is { } category)
+            {
+                categorical[property.Name] = category;
+            }
+        }
+
+        if (seen < schema.Numeric.Count + schema.Categorical.Count)
+        {
+            foreach (var name in schema.All)
+            {
+                if (!numeric.ContainsKey(name) && !categorical.ContainsKey(name) && !row.TryGetProperty(name, out _))
+                {
+                    errors.Add(new FieldError(prefix + name, "is missing; every model feature must be given."));
+                }
+            }
+        }
+
+        return errors.Count > before ? null : new FeatureRow(numeric, categorical);
+    }
+
+    private static float? ReadNumber(JsonElement value, ContractField field, string prefix, List<FieldError> errors)
+    {
+        if (value.ValueKind != JsonValueKind.Number)
+        {
+            errors.Add(new FieldError(prefix + field.Name, $"expected a JSON number ({field.LogicalType}), found {Kind(value)}."));
+            return null;
+        }
+
+        if (!value.TryGetDouble(out var number) || !double.IsFinite(number) || Math.Abs(number) > float.MaxValue)
+        {
+            errors.Add(new FieldError(prefix + field.Name, $"{Truncate(value.GetRawText())} is not a finite number."));
+            return null;
+        }
+
+        if (field.IsInteger && number != Math.Floor(number))
+        {
+            errors.Add(new FieldError(prefix + field.Name, $"expected a whole number, found {number.ToString(CultureInfo.InvariantCulture)}."));
+            return null;
+        }
+
+        if (number < field.Minimum || number > field.Maximum)
+        {
+            errors.Add(new FieldError(
+                prefix + field.Name,
+                $"{number.ToString(CultureInfo.InvariantCulture)} is outside the contract's range {Format(field.Minimum)}..{Format(field.Maximum)}."));
+            return null;
+        }
+
+        return (float)number;
+    }
+
+    private static string? ReadCategory(JsonElement value, ContractField field, string prefix, List<FieldError> errors)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            errors.Add(new FieldError(prefix + field.Name, $"expected a JSON string, found {Kind(value)}."));
+            return null;
+        }
+
+        var text = value.GetString()!;
+        if (field.ValidValues is { } domain && !domain.Contains(text))
+        {
+            errors.Add(new FieldError(prefix + field.Name, $"'{Truncate(text)}' is not in the contract's domain: {string.Join(", ", domain)}."));
+            return null;
+        }
+
+        if (text.Length > MaxStringLength)
+        {
+            errors.Add(new FieldError(prefix + field.Name, $"the value is {text.Length} characters long; the limit is {MaxStringLength}."));
+            return null;
+        }
+
+        return text;
+    }
+
+    private static string Kind(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+
+    private static string Format(double? bound) => bound?.ToString(CultureInfo.InvariantCulture) ?? "any";
+
+    private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";
+
+    private static string Describe(JsonException ex)
+    {
+        // System.Text.Json's messages end with a path/position suffix we already report; keep the first sentence.
+        var message = ex.Message;
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+
+    private sealed record Rule(ContractField Field, RuleKind Kind);
+}

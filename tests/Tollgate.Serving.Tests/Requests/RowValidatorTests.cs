@@ -1,0 +1,69 @@
+using System.Text;
+using Shouldly;
+using Tollgate.Core.Errors;
+using Tollgate.Modeling.Scoring;
+using Tollgate.Serving.Requests;
+using Tollgate.Serving.Tests.Support;
+
+namespace Tollgate.Serving.Tests.Requests;
+
+public sealed class RowValidatorTests
+{
+    private readonly RowValidator validator = new(FakeScoringModel.BankSchema, ServerFixture.BankContract, maxBatchRows: 10);
+
+    [Fact]
+    public void Parse_ValidRowWithNonFeatureContractColumns_IgnoresThemAndKeepsFeatures()
+    {
+        var row = BankRows.Valid();
+        row["id"] = 17;
+        row["duration"] = 300;
+        using var parsed = validator.Parse(Encoding.UTF8.GetBytes(row.ToJsonString()));
+        parsed.IsValid.ShouldBeTrue(string.Join("; ", parsed.Errors));
+        parsed.Rows[0].Numeric.Keys.ShouldNotContain("duration", "a leaking column must never reach the model");
+        parsed.Rows[0].Numeric["age"].ShouldBe(35f);
+        parsed.Rows[0].Categorical["job"].ShouldBe("technician");
+    }
+
+    [Theory]
+    [InlineData("age", "16", "outside the contract's range 17..100")]
+    [InlineData("age", "35.5", "expected a whole number")]
+    [InlineData("age", "\"35\"", "expected a JSON number")]
+    [InlineData("age", "null", "null is not allowed")]
+    [InlineData("job", "\"pilot\"", "not in the contract's domain")]
+    [InlineData("job", "3", "expected a JSON string")]
+    [InlineData("month", "\"MAY\"", "not in the contract's domain")]
+    public void Parse_FieldViolatesContract_ReportsField(string field, string json, string message)
+    {
+        var text = BankRows.Valid().ToJsonString();
+        var start = text.IndexOf($"\"{field}\":", StringComparison.Ordinal) + field.Length + 3;
+        var end = text.IndexOfAny([',', '}'], start);
+        using var parsed = validator.Parse(Encoding.UTF8.GetBytes(text[..start] + json + text[end..]));
+        parsed.StatusCode.ShouldBe(400);
+        parsed.Errors.ShouldHaveSingleItem().Field.ShouldBe(field);
+        parsed.Errors[0].Message.ShouldContain(message);
+    }
+
+    [Fact]
+    public void Parse_TooManyRows_Returns413()
+    {
+        var body = "[" + string.Join(',', Enumerable.Repeat(BankRows.Valid().ToJsonString(), 11)) + "]";
+        using var parsed = validator.Parse(Encoding.UTF8.GetBytes(body));
+        parsed.StatusCode.ShouldBe(413);
+    }
+
+    [Fact]
+    public void Parse_NestingDeeperThanRows_Returns400()
+    {
+        using var parsed = validator.Parse(Encoding.UTF8.GetBytes(new string('[', 100) + new string(']', 100)));
+        parsed.StatusCode.ShouldBe(400);
+        parsed.Errors[0].Message.ShouldContain("not valid JSON");
+    }
+
+    [Fact]
+    public void Constructor_FeatureMissingFromContract_ThrowsConfigurationNamingIt()
+    {
+        var schema = new FeatureSchema(["age", "income"], ["job"]);
+        var ex = Should.Throw<ConfigurationException>(() => new RowValidator(schema, ServerFixture.BankContract, 10));
+        ex.Message.ShouldContain("'income'");
+    }
+}
