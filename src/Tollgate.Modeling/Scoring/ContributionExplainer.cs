@@ -1,6 +1,9 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Calibrators;
 using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
 using Tollgate.Modeling.Data;
 using Tollgate.Modeling.Training;
 
@@ -53,27 +56,29 @@ internal sealed class ContributionExplainer
     {
         var output = calculator.Transform(featurizer.Transform(new FeatureDataView(row, model.Task, includeLabel: false)));
         var contribColumn = output.Schema[ContributionsColumn];
-        var scoreColumn = output.Schema["Score"];
-        using var cursor = output.GetRowCursor([contribColumn, scoreColumn]);
+        using var cursor = output.GetRowCursor([contribColumn]);
         var contribGetter = cursor.GetGetter<VBuffer<float>>(contribColumn);
-        var scoreGetter = cursor.GetGetter<float>(scoreColumn);
         cursor.MoveNext();
         VBuffer<float> buffer = default;
-        float raw = 0;
         contribGetter(ref buffer);
-        scoreGetter(ref raw);
         var dense = buffer.DenseValues().ToArray();
         var result = slots.ToDictionary(s => s.Feature, s => (double)dense.Skip(s.Start).Take(s.Length).Sum(), StringComparer.Ordinal);
-        var score = model.Score(row).Scores[0];
+        var scored = model.Score(row);
+        var (raw, score) = (scored.RawScores[0], scored.Scores[0]);
         return (raw, score, result);
     }
 
     private static IEstimator<ITransformer> Calculator(MLContext ml, ITransformer predictor, int slotCount)
     {
         // A calibrated binary model's contributions come from its uncalibrated tree ensemble (the margin).
-        if (predictor is ISingleFeaturePredictionTransformer<ICalculateFeatureContribution> plain)
+        switch (predictor)
         {
-            return ml.Transforms.CalculateFeatureContribution(plain, slotCount, slotCount, normalize: false);
+            case ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<LightGbmBinaryModelParameters, PlattCalibrator>> lightGbm:
+                return ml.Transforms.CalculateFeatureContribution(lightGbm, slotCount, slotCount, normalize: false);
+            case ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator>> fastTree:
+                return ml.Transforms.CalculateFeatureContribution(fastTree, slotCount, slotCount, normalize: false);
+            case ISingleFeaturePredictionTransformer<ICalculateFeatureContribution> plain:
+                return ml.Transforms.CalculateFeatureContribution(plain, slotCount, slotCount, normalize: false);
         }
 
         throw new InvalidOperationException($"feature contributions are not available for {predictor.GetType()}");
