@@ -15,6 +15,9 @@ public sealed class Readiness
 
     public bool IsReady => ready;
 
+    /// <summary>Why warming up <c>/v1/explain</c> failed, or null.</summary>
+    public string? ExplainError { get; private set; }
+
     /// <summary>What the readiness probe reports: <c>ready</c>, <c>warming up</c> or why warm-up failed.</summary>
     public string Status => status;
 
@@ -45,7 +48,6 @@ public sealed class Readiness
                 return;
             }
 
-            model.Explain(row);
             status = "ready";
             ready = true;
         }
@@ -53,7 +55,22 @@ public sealed class Readiness
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            status = $"warm-up failed: {ex.GetType().Name}: {ex.Message}";
+            status = $"warm-up prediction failed: {ex.GetType().Name}: {ex.Message}";
+            return;
+        }
+
+        // Explanations are warmed too (the first one builds the contribution calculator), but a failure there leaves
+        // predictions serving: readiness is about /v1/predict, and the status says what is wrong with /v1/explain.
+        try
+        {
+            model.Explain(WarmUpRow(model.Schema, contract));
+        }
+#pragma warning disable CA1031 // Any failure of the warm-up means "not ready", reported by the probe; the process stays up to say so.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            ExplainError = $"{ex.GetType().Name}: {ex.Message}";
+            status = $"ready; explain unavailable: {ExplainError}";
         }
     }
 }
