@@ -35,5 +35,13 @@ public sealed class PendingUploadQueue
                 .ToList()
             : [];
 
-    public void Remove(string tollgateRunId) => File.Delete(PathOf(tollgateRunId));
+    /// <summary>Removes the run's entry; no entry (or no queue folder yet) is fine.</summary>
+    public void Remove(string tollgateRunId)
+    {
+        var path = PathOf(tollgateRunId);
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+    }
 }
