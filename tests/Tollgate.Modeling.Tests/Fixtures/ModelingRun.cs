@@ -101,6 +101,15 @@ public sealed class ModelingRun : IDisposable
         return new ModelingRun(dir, spec, run);
     }
 
+    /// <summary>The context with a differently edited model.yaml (same run), e.g. to add a section a later stage reads.</summary>
+    public ModelingContext ContextWith(Func<string, string> editSpec)
+    {
+        var copy = Path.Combine(dir.Path, "alt", Guid.NewGuid().ToString("N"), "models", Spec.Name, "model.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+        File.WriteAllText(copy, editSpec(File.ReadAllText(ModelSpecLoader.PathFor(TestRepo.Root, Spec.Name))));
+        return Context with { Spec = ModelSpecLoader.Load(TestRepo.Root, copy) };
+    }
+
     /// <summary>Index of a column in the header passed to an <c>editRows</c> callback.</summary>
     public static int Column(string[] header, string name) => Array.IndexOf(header, name) is var i and >= 0 ? i : throw new ArgumentException(name);
 
