@@ -34,15 +34,26 @@ public static class DetachedProcess
     /// <summary>True when <paramref name="pid"/> runs and its command line contains <paramref name="marker"/>.</summary>
     public static bool IsAlive(int pid, string marker)
     {
+        if (!Directory.Exists($"/proc/{pid}"))
+        {
+            return false;
+        }
+
         try
         {
-            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
             var state = File.ReadAllLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("State:", StringComparison.Ordinal)) ?? string.Empty;
-            return cmdline.Contains(marker, StringComparison.Ordinal) && !state.Contains("zombie", StringComparison.Ordinal);
+            if (state.Contains("zombie", StringComparison.Ordinal) || state.Contains("dead", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            // While a process execs (setsid → sh → dotnet) its command line can read empty for a moment: still ours.
+            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+            return cmdline.Length == 0 || cmdline.Contains(marker, StringComparison.Ordinal);
         }
         catch (IOException)
         {
-            return false;
+            return Directory.Exists($"/proc/{pid}");
         }
         catch (UnauthorizedAccessException)
         {

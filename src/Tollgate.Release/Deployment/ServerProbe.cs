@@ -48,7 +48,8 @@ public sealed class ServerProbe : IDisposable
                 last = "/health/ready timed out";
             }
 
-            if (!await isRunning())
+            // Two looks 200 ms apart: a process caught mid-exec must not count as dead.
+            if (!await isRunning() && !await RunningAfterPauseAsync(isRunning, cancellationToken))
             {
                 return $"the server exited before it became ready ({last})";
             }
@@ -57,6 +58,12 @@ public sealed class ServerProbe : IDisposable
         }
 
         return $"not ready within {timeout.TotalSeconds:0} s ({last})";
+    }
+
+    private static async Task<bool> RunningAfterPauseAsync(Func<Task<bool>> isRunning, CancellationToken ct)
+    {
+        await Task.Delay(200, ct);
+        return await isRunning();
     }
 
     /// <summary>Sends each smoke row to <c>/v1/predict</c>; returns null when every answer is 200 with a score, else the first problem.</summary>

@@ -88,13 +88,17 @@ public sealed class FrontDoorGateway : IDisposable
 
             if (!DetachedProcess.IsAlive(pid, RoutesPath))
             {
-                break;
+                await Task.Delay(200, cancellationToken);
+                if (!DetachedProcess.IsAlive(pid, RoutesPath) && await StateAsync(cancellationToken) is null)
+                {
+                    break;
+                }
             }
 
             await Task.Delay(100, cancellationToken);
         }
 
-        throw new InfrastructureException($"the front door did not start on {Url}. Gateway log ({LogPath}):{Environment.NewLine}{DetachedProcess.Tail(LogPath)}");
+        throw new InfrastructureException($"the front door (pid {pid}) did not start on {Url}. Gateway log ({LogPath}):{Environment.NewLine}{DetachedProcess.Tail(LogPath)}");
     }
 
     /// <summary>Writes the changed routes and waits until the gateway serves them; returns what was written.</summary>

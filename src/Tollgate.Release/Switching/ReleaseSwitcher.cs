@@ -58,10 +58,18 @@ public sealed class ReleaseSwitcher
     private ReleaseJournal Journal => new(ModelRoot);
 
     /// <summary>Takes the lock, recovers any killed operation, then switches production to the request's target.</summary>
-    public async Task<SwitchResult> SwitchAsync(SwitchRequest request, CancellationToken cancellationToken)
+    public Task<SwitchResult> SwitchAsync(SwitchRequest request, CancellationToken cancellationToken) =>
+        SwitchAsync($"{request.Kind} {model} to {request.Target.Version}", () => request, cancellationToken);
+
+    /// <summary>
+    /// Takes the lock, recovers, then asks <paramref name="resolve"/> for the request — so a rollback picks its target
+    /// from the history as it is under the lock, not as it was before another pipeline finished.
+    /// </summary>
+    public async Task<SwitchResult> SwitchAsync(string operation, Func<SwitchRequest> resolve, CancellationToken cancellationToken)
     {
-        using var held = ReleaseLock.Acquire(ModelRoot, $"{request.Kind} {model} to {request.Target.Version}");
+        using var held = ReleaseLock.Acquire(ModelRoot, operation);
         var recovered = await RecoverAsync(cancellationToken);
+        var request = resolve();
         await frontDoor.EnsureRunningAsync(cancellationToken);
         return await SwitchLockedAsync(request, recovered, cancellationToken);
     }

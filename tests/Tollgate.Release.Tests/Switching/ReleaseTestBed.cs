@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Tollgate.Core.IO;
 using Tollgate.Core.Releases;
@@ -8,6 +6,7 @@ using Tollgate.Release.Configuration;
 using Tollgate.Release.Deployment;
 using Tollgate.Release.FrontDoor;
 using Tollgate.Release.Switching;
+using Tollgate.Release.Tests.Hosting;
 using Tollgate.Testing;
 
 namespace Tollgate.Release.Tests.Switching;
@@ -24,8 +23,8 @@ public sealed class ReleaseTestBed : IAsyncDisposable
     {
         Dir = new TempDir("release");
         Store = new ReleaseStore(Dir.Combine("store"));
-        var first = 30000 + (Random.Shared.Next(0, 1500) * 20);
-        Deploy = DeployOptions.Defaults with { FrontDoorPort = FreePort(), FirstPort = first, LastPort = first + 9, ReadyTimeout = TimeSpan.FromSeconds(30) };
+        var first = PortBlock.Next();
+        Deploy = DeployOptions.Defaults with { FrontDoorPort = first + 19, FirstPort = first, LastPort = first + 9, ReadyTimeout = TimeSpan.FromSeconds(30) };
         Options = ReleaseOptions.Defaults with { Drain = TimeSpan.FromSeconds(drainSeconds) };
         Backend = new LocalProcessBackend(Store.Root, () => ("dotnet", [FakeServerDll]), TimeProvider.System);
         FrontDoor = new FrontDoorGateway(Store.ModelRoot(Model), Deploy.FrontDoorPort);
@@ -98,15 +97,6 @@ public sealed class ReleaseTestBed : IAsyncDisposable
         await FrontDoor.StopAsync(CancellationToken.None);
         FrontDoor.Dispose();
         Dir.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private sealed class ListLog(List<string> lines) : IStageLog
