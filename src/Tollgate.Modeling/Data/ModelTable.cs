@@ -43,6 +43,9 @@ public sealed class ModelTable
     /// <summary>Raw label values and their counts over the whole table (binary: should be exactly two).</summary>
     public IReadOnlyDictionary<string, int> LabelValueCounts { get; }
 
+    private static Core.Errors.ConfigurationException Missing(string column) =>
+        new($"column '{column}' is needed by the model being compared but is not in this run's data; it cannot be scored on the same holdout.");
+
     public ModelTable Select(IReadOnlyList<int> indices) =>
         new(
             Features.Select(indices),
@@ -60,6 +63,36 @@ public sealed class ModelTable
         }
 
         return [.. Enumerable.Range(0, Count).Select(r => Features.ValueText(column, r))];
+    }
+
+    /// <summary>
+    /// The features another model reads (e.g. the production model's), taken from this table's features or, for columns
+    /// that are not features of the current spec, from its extra columns (numbers parsed; empty means missing).
+    /// Throws <see cref="Core.Errors.ConfigurationException"/> naming a column the run's data does not hold.
+    /// </summary>
+    public FeatureTable FeaturesFor(Scoring.FeatureSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        var mine = Features.Schema;
+        float[] Numeric(string name)
+        {
+            var i = mine.Numeric.ToList().IndexOf(name);
+            if (i >= 0)
+            {
+                return Features.Numeric[i];
+            }
+
+            var text = Extra.TryGetValue(name, out var e) ? e : throw Missing(name);
+            return [.. text.Select(t => float.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : float.NaN)];
+        }
+
+        string[] Categorical(string name)
+        {
+            var i = mine.Categorical.ToList().IndexOf(name);
+            return i >= 0 ? Features.Categorical[i] : Extra.TryGetValue(name, out var e) ? e : throw Missing(name);
+        }
+
+        return new FeatureTable(schema, [.. schema.Numeric.Select(Numeric)], [.. schema.Categorical.Select(Categorical)], Features.Labels);
     }
 
     /// <summary>Numeric values of a feature column, or null when it is not numeric.</summary>
