@@ -87,6 +87,10 @@ public static class ChampionComparison
                 double? delta = a is { } av && b is { } bv && double.IsFinite(av) && double.IsFinite(bv) ? bv - av : null;
                 return (k, a, b, delta, GateText(candidate.Gates, k));
             })
+            // What a reviewer decides on comes first: gated metrics, then holdout and gains, then the rest.
+            .OrderBy(r => r.Item5.Length == 0)
+            .ThenBy(r => r.k.StartsWith("holdout.", StringComparison.Ordinal) || r.k.StartsWith("gain.", StringComparison.Ordinal) ? 0 : 1)
+            .ThenBy(r => r.k, StringComparer.Ordinal)
             .ToList();
 
     private static string GateText(IReadOnlyList<GateVerdict> gates, string metricKey)
