@@ -10,7 +10,7 @@ public static class ToolVersions
     {
         var versions = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["tollgate"] = typeof(ToolVersions).Assembly.GetName().Version?.ToString(3) ?? "unknown",
+            ["tollgate"] = typeof(ToolVersions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown",
             ["dotnet"] = RuntimeInformation.FrameworkDescription,
             ["os"] = RuntimeInformation.OSDescription,
         };
@@ -18,8 +18,10 @@ public static class ToolVersions
         {
             try
             {
-                var name = Assembly.Load(assembly).GetName();
-                versions[key] = name.Version?.ToString() ?? "unknown";
+                // ML.NET keeps its assembly version at 1.0.0.0; the informational version is the package's (5.0.1+commit).
+                var loaded = Assembly.Load(assembly);
+                var informational = loaded.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+                versions[key] = informational?.Split('+')[0] ?? loaded.GetName().Version?.ToString() ?? "unknown";
             }
             catch (FileNotFoundException)
             {
