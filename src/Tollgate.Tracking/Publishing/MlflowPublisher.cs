@@ -19,6 +19,9 @@ public sealed class MlflowPublisher
     public const string ComparisonMarkdown = "comparison.md";
     public const string ComparisonHtml = "comparison.html";
 
+    /// <summary>Model-version tag holding the container image digest.</summary>
+    public const string ImageDigestTag = "image_digest";
+
     private readonly ITrackingStore store;
     private readonly IModelRegistry registry;
     private readonly IStageLog log;
@@ -144,6 +147,14 @@ public sealed class MlflowPublisher
         if (payload.Threshold is { } threshold)
         {
             tags["threshold"] = threshold;
+        }
+
+        // Build-Image may record the image digest in the candidate's metadata; when Log-MLflow runs (again) after it,
+        // the version carries it too. The release stages can also set it through IModelRegistry.SetVersionTagAsync.
+        if (payload.Params.FirstOrDefault(p => p.Key.EndsWith("imageDigest", StringComparison.OrdinalIgnoreCase)
+                || p.Key.EndsWith("image.digest", StringComparison.OrdinalIgnoreCase)) is { Key: not null } digest)
+        {
+            tags[ImageDigestTag] = digest.Value;
         }
 
         if (existing is not null)

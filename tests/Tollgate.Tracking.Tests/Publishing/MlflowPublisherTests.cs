@@ -89,6 +89,26 @@ public sealed class MlflowPublisherTests
         (await store.ListArtifactsAsync(run, "comparison", None)).ShouldBe(["comparison/comparison.html", "comparison/comparison.md"]);
     }
 
+    [Fact]
+    public async Task PublishAsync_RerunAfterBuildImageAddedDigest_SameVersionGetsImageDigestTag()
+    {
+        using var fixture = new RunFixture();
+        var mlruns = Path.Combine(fixture.Root, "mlruns");
+        var publisher = new MlflowPublisher(new FileTrackingStore(mlruns), new FileModelRegistry(mlruns), NullStageLog.Instance);
+        await publisher.PublishAsync(Payload(fixture), "bank-marketing", "bank-marketing", fixture.Run.StageDir(StageName.LogMlflow), None);
+        var candidateJson = Path.Combine(fixture.Run.CandidateDir, "candidate.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(candidateJson))!.AsObject();
+        json["imageDigest"] = "sha256:" + new string('f', 64);
+        File.WriteAllText(candidateJson, json.ToJsonString());
+
+        var again = await publisher.PublishAsync(Payload(fixture), "bank-marketing", "bank-marketing", fixture.Run.StageDir(StageName.LogMlflow), None);
+
+        again.ReusedExistingRun.ShouldBeTrue("a new param is not a changed param");
+        again.ModelVersion.ShouldBe("1");
+        var version = await new FileModelRegistry(mlruns).GetVersionAsync("bank-marketing", "1", None);
+        version!.Tags[MlflowPublisher.ImageDigestTag].ShouldBe("sha256:" + new string('f', 64));
+    }
+
     private static RunPayload Payload(RunFixture fixture) =>
         new RunPayloadBuilder(fixture.Root, fixture.Spec, fixture.Run, NullStageLog.Instance).Build(Now);
 }
