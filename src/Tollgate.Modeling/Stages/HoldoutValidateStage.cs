@@ -159,8 +159,8 @@ public static class HoldoutValidateStage
                 Severity.Error,
                 ok ? CheckStatus.Passed : CheckStatus.Failed,
                 ok
-                    ? $"{metric} gain over the baseline is above zero across the {options.Confidence:P0} bootstrap interval ({GateEvaluator.F(low)} to {GateEvaluator.F(high)})."
-                    : $"{metric} gain over the baseline could be noise: its {options.Confidence:P0} bootstrap interval ({GateEvaluator.F(low)} to {GateEvaluator.F(high)}) reaches zero.",
+                    ? $"{metric} gain over the baseline is above zero across the {options.Confidence * 100:0}% bootstrap interval ({GateEvaluator.F(low)} to {GateEvaluator.F(high)})."
+                    : $"{metric} gain over the baseline could be noise: its {options.Confidence * 100:0}% bootstrap interval ({GateEvaluator.F(low)} to {GateEvaluator.F(high)}) reaches zero.",
                 metric,
                 $"[{GateEvaluator.F(low)}, {GateEvaluator.F(high)}]",
                 "lower bound > 0");

@@ -30,6 +30,14 @@ public sealed class HoldoutValidateStageTests
         candidate.Metadata.Version.ShouldBe(fixture.Run.RunId);
         candidate.Metadata.TrainingRows.ShouldBe((int)(train.Metrics["trainRows"] + train.Metrics["holdoutRows"]));
         File.Exists(fixture.StagePath(StageName.HoldoutValidate, "report.html")).ShouldBeTrue();
+        report.Checks.ShouldContain(c => c.Id == "gate.auc.gainSignificant" && c.Status == CheckStatus.Passed);
+        report.Checks.ShouldContain(c => c.Id == "slice.age.recall.disparity" && c.Status == CheckStatus.Passed);
+
+        // The example's own threshold requirement (recall ≥ 0.6) is met and stored with the candidate.
+        fixture.Run.WriteReport(report);
+        var thresholds = LearnThresholdsStage.Run(fixture.Context);
+        thresholds.Outcome.ShouldBe(StageOutcome.Passed, thresholds.Summary);
+        thresholds.Metrics["recall"].ShouldBeGreaterThanOrEqualTo(0.6);
     }
 
     [Fact]
