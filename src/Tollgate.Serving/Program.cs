@@ -19,6 +19,11 @@ public static class Program
             return 0;
         }
 
+        if (args.Length > 0 && args[0] == "--healthcheck")
+        {
+            return await HealthProbe.RunAsync(args.Length > 1 ? args[1] : null, Environment.GetEnvironmentVariable);
+        }
+
         try
         {
             var options = ServingOptionsParser.Parse(args, Environment.GetEnvironmentVariable);

@@ -32,7 +32,7 @@ public static class ServerPublisher
             RedirectStandardError = true,
             WorkingDirectory = repoRoot,
         };
-        foreach (var arg in new[] { "publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "true", "-o", output, "-p:DebugType=none", "-p:GenerateDocumentationFile=false", "-nologo", "-v", "quiet" })
+        foreach (var arg in new[] { "publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "true", "-o", output, "-p:DebugType=none", "-p:IncludeSourceRevisionInInformationalVersion=false", "-p:GenerateDocumentationFile=false", "-nologo", "-v", "quiet" })
         {
             start.ArgumentList.Add(arg);
         }
