@@ -301,6 +301,13 @@ public sealed class RunPayloadBuilder
                 continue;
             }
 
+            if ((json as JsonObject)?["specSha256"] is JsonValue trained && trained.TryGetValue<string>(out var trainedSha) && trainedSha != spec.SpecSha256 && trainedSha.Length >= 12)
+            {
+                // spec.* params come from today's model.yaml; say so when it is not the file the candidate was trained with.
+                log.Warning($"{spec.SpecPath} changed since the candidate was trained (sha256 {trainedSha[..12]}… then, {spec.SpecSha256[..12]}… now); " +
+                            "spec.* params describe the current file, candidate.* params the one used for training.");
+            }
+
             var name = Path.GetFileNameWithoutExtension(file);
             JsonFlattener.Flatten(json, name == "candidate" ? "candidate" : name, parameters, metrics);
             var value = (json as JsonObject)?["threshold"];
