@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 public sealed class BuildContext
 {
     /// <summary>The last stage of the chain that is built; Release and Benchmark run the chain up to it.</summary>
-    public const string ReleaseChainEnd = "Holdout-Validate";
+    public const string ReleaseChainEnd = "Prune-Images";
 
     private readonly Dictionary<string, double> durations = new Dictionary<string, double>();
 
