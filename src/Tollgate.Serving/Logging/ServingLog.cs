@@ -86,7 +86,7 @@ public sealed class ServingLog : IAsyncDisposable
         {
             json.WriteStartObject();
             json.WriteString("schema", Schema);
-            json.WriteString("time", now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            json.WriteString("timestamp", now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
             json.WriteString("requestId", requestId);
             json.WriteString("route", route);
             json.WriteString("model", model.Name);
@@ -95,7 +95,7 @@ public sealed class ServingLog : IAsyncDisposable
             json.WriteNumber("batchSize", count);
             json.WritePropertyName("received");
             received.WriteTo(json);
-            json.WriteStartObject("features");
+            json.WriteStartObject("processed");
             foreach (var (name, value) in row.Numeric)
             {
                 if (float.IsFinite(value))

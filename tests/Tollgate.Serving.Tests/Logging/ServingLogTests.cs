@@ -32,8 +32,8 @@ public sealed class ServingLogTests
         r.GetProperty("batchIndex").GetInt32().ShouldBe(0);
         r.GetProperty("batchSize").GetInt32().ShouldBe(2);
         r.GetProperty("received").GetProperty("id").GetInt32().ShouldBe(7, "the row as received keeps non-feature columns");
-        r.GetProperty("features").TryGetProperty("id", out _).ShouldBeFalse("features are what the model saw");
-        r.GetProperty("features").GetProperty("age").GetDouble().ShouldBe(44);
+        r.GetProperty("processed").TryGetProperty("id", out _).ShouldBeFalse("processed holds what the model saw");
+        r.GetProperty("processed").GetProperty("age").GetDouble().ShouldBe(44);
         r.GetProperty("output").GetProperty("score").GetDouble().ShouldBe(FakeScoringModel.Expected(parsed.Rows[0]), 1e-12);
         r.GetProperty("output").GetProperty("threshold").GetDouble().ShouldBe(0.3);
     }
