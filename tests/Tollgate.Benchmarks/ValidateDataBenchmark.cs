@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using nietras.SeparatedValues;
+using Tollgate.Core.Specs;
+using Tollgate.Core.Stages;
+using Tollgate.Data.Stage;
+
+namespace Tollgate.Benchmarks;
+
+/// <summary>
+/// Validate-Data on a big dump made by repeating the bank data (22× ≈ 1M rows ≈ 93 MB; 240× ≈ 1 GB unless --quick):
+/// the whole stage with the full bank contract (history empty, so volume/drift/stats are skipped — they cost per
+/// profile, not per row), on every core. Reports MB/s, rows/s and peak RSS per size, the raw single-threaded Sep parse
+/// of every column as the floor, and pandas doing the basic checks when python3-pandas is installed, with the ratio.
+/// </summary>
+public sealed class ValidateDataBenchmark : IBenchmark
+{
+    public string Name => "validate-data";
+
+    public async Task<JsonObject> RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
+    {
+        var result = new JsonObject { ["cores"] = Environment.ProcessorCount };
+        var sizes = context.Quick ? new[] { 22 } : [22, 240];
+        var runs = new JsonArray();
+        foreach (var repeat in sizes)
+        {
+            var repo = Path.Combine(context.WorkDir, $"validate-data-x{repeat}");
+            var dump = Prepare(context, repo, repeat);
+            var bytes = new FileInfo(dump).Length;
+            context.Log.WriteLine($"[validate-data] {bytes / 1e6:0.#} MB, repeat {repeat}×: full stage");
+            ResetPeakRss();
+            var spec = ModelSpecLoader.LoadByName(repo, "bank-marketing");
+            var history = Path.Combine(repo, "history");
+            if (Directory.Exists(history))
+            {
+                Directory.Delete(history, recursive: true);
+            }
+
+            var clock = Stopwatch.StartNew();
+            var stage = ValidateDataStage.Run(
+                new ValidateDataOptions
+                {
+                    RepoRoot = repo,
+                    Spec = spec,
+                    RunId = "benchmark",
+                    OutputDir = Path.Combine(repo, "out"),
+                    HistoryDir = history,
+                    Quarantine = false,
+                },
+                NullStageLog.Instance,
+                cancellationToken);
+            var seconds = clock.Elapsed.TotalSeconds;
+            var rows = stage.Accepted.TotalRows;
+            var peak = PeakRssMb();
+            context.Log.WriteLine($"[validate-data]   {seconds:0.###} s, {bytes / 1e6 / seconds:0} MB/s, {rows / seconds:0} rows/s, peak RSS {peak:0} MB, outcome {stage.Outcome}");
+            var run = new JsonObject
+            {
+                ["repeat"] = repeat,
+                ["bytes"] = bytes,
+                ["rows"] = rows,
+                ["seconds"] = Math.Round(seconds, 3),
+                ["mbPerSecond"] = Math.Round(bytes / 1e6 / seconds, 1),
+                ["rowsPerSecond"] = Math.Round(rows / seconds),
+                ["peakRssMb"] = Math.Round(peak, 1),
+                ["outcome"] = stage.Outcome.ToString(),
+                ["checks"] = stage.Checks.Count,
+                ["failedErrors"] = stage.Checks.Count(c => c.IsBlocking),
+            };
+            if (repeat == sizes[0])
+            {
+                var sep = SepParse(dump);
+                run["sepSingleThreadSeconds"] = Math.Round(sep, 3);
+                run["sepSingleThreadMbPerSecond"] = Math.Round(bytes / 1e6 / sep, 1);
+                context.Log.WriteLine($"[validate-data]   raw Sep parse of all 19 columns, one thread: {sep:0.###} s ({bytes / 1e6 / sep:0} MB/s)");
+                var pandas = await Pandas(dump, cancellationToken);
+                if (pandas is { } p)
+                {
+                    run["pandasSeconds"] = Math.Round(p, 3);
+                    run["pandasOverTollgate"] = Math.Round(p / seconds, 2);
+                    context.Log.WriteLine($"[validate-data]   pandas basic checks: {p:0.###} s → Tollgate is {p / seconds:0.#}× faster");
+                }
+                else
+                {
+                    run["pandas"] = "python3-pandas not installed";
+                    context.Log.WriteLine("[validate-data]   pandas: not installed (apt-get install python3-pandas), skipped");
+                }
+            }
+
+            runs.Add(run);
+        }
+
+        result["runs"] = runs;
+        result["goal"] = "≥ 250 MB/s on both cores; peak RSS < 300 MB for 100 MB and 1 GB";
+        return result;
+    }
+
+    /// <summary>A temporary repo: model.yaml, contract and one big dump built from the example's daily dumps (reused when present).</summary>
+    private static string Prepare(BenchmarkContext context, string repo, int repeat)
+    {
+        Directory.CreateDirectory(Path.Combine(repo, "models", "bank-marketing"));
+        Directory.CreateDirectory(Path.Combine(repo, "data-contracts"));
+        var incoming = Path.Combine(repo, "data", "incoming", "bank-marketing");
+        Directory.CreateDirectory(incoming);
+        File.Copy(Path.Combine(context.RepoRoot, "models", "bank-marketing", "model.yaml"), Path.Combine(repo, "models", "bank-marketing", "model.yaml"), overwrite: true);
+        File.Copy(Path.Combine(context.RepoRoot, "data-contracts", "bank-marketing.odcs.yaml"), Path.Combine(repo, "data-contracts", "bank-marketing.odcs.yaml"), overwrite: true);
+        var dump = Path.Combine(incoming, "2010-11-18.csv");
+        if (File.Exists(dump) && File.Exists(dump + ".sha256"))
+        {
+            return dump;
+        }
+
+        var sources = Directory.EnumerateFiles(Path.Combine(context.RepoRoot, "data", "incoming", "bank-marketing"), "*.csv").Order(StringComparer.Ordinal).ToList();
+        var header = File.ReadLines(sources[0]).First();
+        var rows = sources.SelectMany(f => File.ReadLines(f).Skip(1)).Select(l => l[l.IndexOf(';')..]).ToList();
+        context.Log.WriteLine($"[validate-data] writing {rows.Count * repeat:N0} rows to {dump}");
+        using (var writer = new StreamWriter(dump, false, new UTF8Encoding(false), 1 << 20))
+        {
+            writer.Write(header);
+            writer.Write('\n');
+            long id = 1;
+            for (var r = 0; r < repeat; r++)
+            {
+                foreach (var row in rows)
+                {
+                    writer.Write(id++.ToString(CultureInfo.InvariantCulture));
+                    writer.Write(row);
+                    writer.Write('\n');
+                }
+            }
+        }
+
+        File.WriteAllText(dump + ".sha256", $"{Core.IO.Sha256.OfFile(dump)}  2010-11-18.csv\n");
+        return dump;
+    }
+
+    private static double SepParse(string path)
+    {
+        var clock = Stopwatch.StartNew();
+        long chars = 0;
+        using (var reader = Sep.New(';').Reader(o => o with { Unescape = true }).FromFile(path))
+        {
+            foreach (var row in reader)
+            {
+                for (var c = 0; c < row.ColCount; c++)
+                {
+                    chars += row[c].Span.Length;
+                }
+            }
+        }
+
+        GC.KeepAlive(chars);
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<double?> Pandas(string path, CancellationToken ct)
+    {
+        const string script = """
+            import sys, time
+            import pandas as pd
+            t = time.perf_counter()
+            df = pd.read_csv(sys.argv[1], sep=';')
+            nulls = df.isna().sum()
+            num = df[['age','balance','duration','campaign','pdays','previous','day']]
+            stats = (num.min(), num.max(), num.mean(), num.quantile([0.01, 0.25, 0.5, 0.75, 0.99]))
+            counts = [df[c].value_counts() for c in ['job','marital','education','default','housing','loan','contact','month','poutcome','y']]
+            dups = df['id'].duplicated().sum()
+            dates = pd.to_datetime(df['contact_date'], format='%Y-%m-%d')
+            print(time.perf_counter() - t)
+            """;
+        try
+        {
+            var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add(script);
+            psi.ArgumentList.Add(path);
+            using var p = Process.Start(psi)!;
+            var output = await p.StandardOutput.ReadToEndAsync(ct);
+            await p.WaitForExitAsync(ct);
+            return p.ExitCode == 0 && double.TryParse(output.Trim(), CultureInfo.InvariantCulture, out var s) ? s : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Linux: writing 5 to clear_refs resets the peak RSS (VmHWM), so each size reports its own peak.</summary>
+    private static void ResetPeakRss()
+    {
+        GC.Collect();
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static double PeakRssMb()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            if (line is not null)
+            {
+                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        using var self = Process.GetCurrentProcess();
+        return self.PeakWorkingSet64 / 1e6;
+    }
+}
