@@ -12,7 +12,8 @@ namespace Tollgate.Release.Configuration;
 /// <param name="RatePerSecond">Replay rate. <value>Default 200.</value></param>
 /// <param name="MirrorTimeout">How long mirror mode waits for <paramref name="Requests"/> live requests. <value>Default 600 s.</value></param>
 /// <param name="Gates">The gates.</param>
-public sealed record ShadowOptions(string Mode, string? ReplayPath, int Requests, double RatePerSecond, TimeSpan MirrorTimeout, ShadowGates Gates)
+/// <param name="WarmUpRequests">Unmeasured requests to the fresh candidate before replay (production is warm; JIT and pools are not). <value>Default 300.</value></param>
+public sealed record ShadowOptions(string Mode, string? ReplayPath, int Requests, double RatePerSecond, TimeSpan MirrorTimeout, ShadowGates Gates, int WarmUpRequests = 300)
 {
     public static ShadowOptions Read(ModelSpec spec, SpecErrors errors)
     {
@@ -23,7 +24,7 @@ public sealed record ShadowOptions(string Mode, string? ReplayPath, int Requests
             return new ShadowOptions("replay", null, 0, 1, TimeSpan.Zero, new ShadowGates(0, 0, 0, null, null));
         }
 
-        node.RejectUnknownKeys("mode", "replay", "requests", "ratePerSecond", "mirrorTimeoutSeconds", "gates");
+        node.RejectUnknownKeys("mode", "replay", "requests", "ratePerSecond", "mirrorTimeoutSeconds", "warmUpRequests", "gates");
         var mode = node.String("mode", oneOf: ["replay", "mirror"]) ?? "replay";
         var requests = node.Integer("requests", min: 1, max: 10_000_000) ?? 500;
         var rate = node.Number("ratePerSecond", min: 0.1, max: 100_000) ?? 200;
@@ -49,6 +50,6 @@ public sealed record ShadowOptions(string Mode, string? ReplayPath, int Requests
             }
         }
 
-        return new ShadowOptions(mode, node.String("replay"), requests, rate, TimeSpan.FromSeconds(timeout), g);
+        return new ShadowOptions(mode, node.String("replay"), requests, rate, TimeSpan.FromSeconds(timeout), g, node.Integer("warmUpRequests", min: 0, max: 1_000_000) ?? 300);
     }
 }

@@ -24,6 +24,7 @@ public static class ShadowDeployStage
 {
     public const string DisagreementsFile = "disagreements.jsonl";
 
+
     public static async Task<StageReport> RunAsync(ReleaseEnvironment env, ShadowOptions options, RunDirectory run, IStageLog log, CancellationToken ct)
     {
         var candidate = CandidateInfo.Read(run.CandidateDir);
@@ -144,6 +145,15 @@ public static class ShadowDeployStage
         var (rows, source) = ReplaySource.Load(env.RepoRoot, env.Spec, options.ReplayPath, env.ServingLogRoot, options.Requests);
         log.Info($"replaying {rows.Count} requests from {source} at {options.RatePerSecond.ToString(CultureInfo.InvariantCulture)}/s");
         using var replay = new ReplayClient();
+
+        // Production is warm, a fresh candidate is not (JIT, connection pools): warm it up unmeasured, or the p99 gate
+        // would judge start-up rather than the model.
+        var warmUp = Enumerable.Range(0, options.WarmUpRequests).Select(i => rows[i % rows.Count]).ToList();
+        if (rows.Count > 0)
+        {
+            await replay.RunAsync(warmUp, deployment.Url, null, options.RatePerSecond * 4, NullStageLog.Instance, ct);
+        }
+
         return (await replay.RunAsync(rows, deployment.Url, production?.Url, options.RatePerSecond, log, ct), source);
     }
 

@@ -210,10 +210,20 @@ public sealed class ReleaseSwitcher
             await Task.Delay(options.Drain, ct);
         }
 
-        // Everything of this model that is neither production nor shadow goes: the old version, and orphans of killed runs.
+        // Everything of this model that is neither production, shadow nor the warm standby goes: the old version (unless
+        // it is the standby), and orphans of killed runs.
         var routes = frontDoor.ReadRoutes();
+        var standby = options.WarmStandby ? new ReleaseLineage(new ReleaseHistory(ModelRoot).ReadAll()).RollbackTarget?.Version : null;
         foreach (var d in await backend.ListAsync(model, ct))
         {
+            if (d.Version == standby && d.Name != routes.Production?.Deployment && d.Name != routes.Shadow?.Deployment && (await backend.InspectAsync(d, ct)).Running)
+            {
+                notes.Add($"kept {d.Name} running as the warm standby: a rollback to {standby} is a front-door switch");
+                log.Info(notes[^1]);
+                standby = null; // one standby is enough
+                continue;
+            }
+
             if (d.Name != routes.Production?.Deployment && d.Name != routes.Shadow?.Deployment)
             {
                 await backend.StopAsync(d, TimeSpan.FromSeconds(10), ct);

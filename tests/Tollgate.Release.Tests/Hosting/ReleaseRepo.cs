@@ -34,6 +34,7 @@ public sealed partial class ReleaseRepo : IAsyncDisposable
         yaml = MinRequestsLine().Replace(yaml, $"minRequests: {shadowRequests}");
         yaml = RateLine().Replace(yaml, "ratePerSecond: 400");
         yaml = DrainLine().Replace(yaml, "drainSeconds: 0");
+        yaml = WarmUpLine().Replace(yaml, "warmUpRequests: 20");
         Directory.CreateDirectory(Dir.Combine("models", Model));
         File.WriteAllText(Dir.Combine("models", Model, "model.yaml"), yaml);
         Directory.CreateDirectory(Dir.Combine("data-contracts"));
@@ -133,6 +134,9 @@ public sealed partial class ReleaseRepo : IAsyncDisposable
 
     [GeneratedRegex(@"ratePerSecond: \d+")]
     private static partial Regex RateLine();
+
+    [GeneratedRegex(@"warmUpRequests: \d+")]
+    private static partial Regex WarmUpLine();
 
     [GeneratedRegex(@"drainSeconds: \d+")]
     private static partial Regex DrainLine();

@@ -35,12 +35,12 @@ public sealed class ShadowDeployStageTests
         using var env = repo.Environment();
         await PromoteStage.RunAsync(env, repo.Run("v1"), NullLog, Ct);
 
-        var report = await ShadowDeployStage.RunAsync(env, Options(repo), repo.Run("v2", new { predictDelayMs = 300 }), NullLog, Ct);
+        var report = await ShadowDeployStage.RunAsync(env, Options(repo), repo.Run("v2", new { predictDelayMs = 1100 }), NullLog, Ct);
 
         report.Outcome.ShouldBe(StageOutcome.Rejected);
         var p99 = report.Checks.Single(c => c.Id == "shadow.p99-ms");
         p99.Status.ShouldBe(CheckStatus.Failed);
-        p99.Message.ShouldContain("maximum 250 ms");
+        p99.Message.ShouldContain("maximum 1000 ms");
         env.FrontDoor.ReadRoutes().Shadow.ShouldBeNull();
         (await repo.FrontDoorVersionAsync()).ShouldBe("v1");
         (await env.Backend.ListAsync(ReleaseRepo.Model, Ct)).Select(d => d.Version).ShouldBe(["v1"], "the rejected candidate is stopped");

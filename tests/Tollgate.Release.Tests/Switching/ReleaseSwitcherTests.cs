@@ -31,6 +31,23 @@ public sealed class ReleaseSwitcherTests
     }
 
     [Fact]
+    public async Task SwitchAsync_WarmStandby_KeepsThePreviousVersionRunningAndRollbackReusesIt()
+    {
+        await using var bed = new ReleaseTestBed(warmStandby: true);
+        var v1 = bed.Release("v1");
+        await bed.Switcher().SwitchAsync(ReleaseTestBed.Promote(v1), Ct);
+        await bed.Switcher().SwitchAsync(ReleaseTestBed.Promote(bed.Release("v2")), Ct);
+        (await bed.RunningDeploymentsAsync()).ShouldBe(2, "v1 stays up as the rollback target");
+
+        var back = await bed.Switcher().SwitchAsync(new(ReleaseEvent.RollbackKind, v1, "test", ReleaseTestBed.Promote(v1).SmokeRows), Ct);
+
+        back.Changed.ShouldBeTrue();
+        bed.LogLines.ShouldContain(l => l.StartsWith("reusing running m-v1-", StringComparison.Ordinal));
+        (await bed.FrontDoorVersionAsync()).ShouldBe("v1");
+        (await bed.RunningDeploymentsAsync()).ShouldBe(1, "after going back to the first release there is no older standby to keep");
+    }
+
+    [Fact]
     public async Task SwitchAsync_TargetAlreadyServing_IsANoOp()
     {
         await using var bed = new ReleaseTestBed();

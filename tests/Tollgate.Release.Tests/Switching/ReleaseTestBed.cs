@@ -19,13 +19,13 @@ public sealed class ReleaseTestBed : IAsyncDisposable
 {
     public const string Model = "m";
 
-    public ReleaseTestBed(double drainSeconds = 0)
+    public ReleaseTestBed(double drainSeconds = 0, bool warmStandby = false)
     {
         Dir = new TempDir("release");
         Store = new ReleaseStore(Dir.Combine("store"));
         var first = PortBlock.Next();
         Deploy = DeployOptions.Defaults with { FrontDoorPort = first + 19, FirstPort = first, LastPort = first + 9, ReadyTimeout = TimeSpan.FromSeconds(30) };
-        Options = ReleaseOptions.Defaults with { Drain = TimeSpan.FromSeconds(drainSeconds) };
+        Options = ReleaseOptions.Defaults with { Drain = TimeSpan.FromSeconds(drainSeconds), WarmStandby = warmStandby };
         Backend = new LocalProcessBackend(Store.Root, () => ("dotnet", [FakeServerDll]), TimeProvider.System);
         FrontDoor = new FrontDoorGateway(Store.ModelRoot(Model), Deploy.FrontDoorPort);
     }
