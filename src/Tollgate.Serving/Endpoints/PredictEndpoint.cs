@@ -17,15 +17,17 @@ namespace Tollgate.Serving.Endpoints;
 public sealed class PredictEndpoint
 {
     private readonly IScoringModel model;
+    private readonly ScoringBatcher batcher;
     private readonly RowValidator validator;
     private readonly ServingMetrics metrics;
     private readonly ServingLog log;
     private readonly Readiness readiness;
     private readonly long maxBodyBytes;
 
-    public PredictEndpoint(IScoringModel model, RowValidator validator, ServingMetrics metrics, ServingLog log, Readiness readiness, ServingOptions options)
+    public PredictEndpoint(IScoringModel model, ScoringBatcher batcher, RowValidator validator, ServingMetrics metrics, ServingLog log, Readiness readiness, ServingOptions options)
     {
         this.model = model;
+        this.batcher = batcher;
         this.validator = validator;
         this.metrics = metrics;
         this.log = log;
@@ -41,7 +43,7 @@ public sealed class PredictEndpoint
             return;
         }
 
-        var predictions = model.Score(request.Rows);
+        var predictions = await batcher.ScoreAsync(request.Rows);
         metrics.RecordPredictions(predictions);
         var info = model.Info;
         await JsonResponses.WriteAsync(context, 200, json =>

@@ -142,16 +142,35 @@ public sealed class ServingLog : IAsyncDisposable
         var reader = queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (reader.TryRead(out var line))
+            try
             {
-                var file = CurrentFile();
-                await file.WriteAsync(line).ConfigureAwait(false);
-            }
+                while (reader.TryRead(out var line))
+                {
+                    var file = CurrentFile();
+                    await file.WriteAsync(line).ConfigureAwait(false);
+                }
 
-            // Flush once per burst: a reader of the log (the skew check) sees whole lines, and a burst costs one write.
-            if (current is not null)
+                // Flush once per burst: a reader of the log (the skew check) sees whole lines, and a burst costs one write.
+                if (current is not null)
+                {
+                    await current.FlushAsync().ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                await current.FlushAsync().ConfigureAwait(false);
+                // A full or read-only disk must not stop serving: count the loss, start a new file next time.
+                metrics.RecordLogDropped();
+                Console.Error.WriteLine($"serving log: write failed ({ex.Message}); lines are being dropped.");
+                try
+                {
+                    current?.Dispose();
+                }
+                catch (IOException)
+                {
+                    // The buffered bytes are lost with the disk; nothing more to do.
+                }
+
+                current = null;
             }
         }
     }

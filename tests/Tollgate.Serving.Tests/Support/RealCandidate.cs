@@ -39,6 +39,12 @@ public static class RealCandidate
                 Directory.Delete(cache, recursive: true);
             }
 
+            // Candidates of older model.yaml or modeling builds are never used again.
+            foreach (var stale in new DirectoryInfo(Path.GetDirectoryName(cache)!).EnumerateDirectories().Where(d => d.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-6)))
+            {
+                stale.Delete(recursive: true);
+            }
+
             var specPath = Path.Combine(cache, "models", "bank-marketing", "model.yaml");
             Directory.CreateDirectory(Path.GetDirectoryName(specPath)!);
             File.WriteAllText(specPath, edited);
