@@ -42,7 +42,7 @@ public static class ComparePreviousStage
         var production = options.Store.TryGetProduction(spec.Name);
         if (production is null)
         {
-            return ComparePreviousHtml.Skipped(context, $"skipped: first release — no {spec.Name} model is in production (release store {options.Store.Root}), so there is nothing to compare with; the holdout gates alone decided.");
+            return ComparePreviousHtml.Skipped(context, $"first release — no {spec.Name} model is in production (release store {options.Store.Root}), so there is nothing to compare with; the holdout gates alone decided.");
         }
 
         if (!options.HasGates)

@@ -43,7 +43,7 @@ public static class LearnThresholdsStage
             var reason = spec.Task != TaskKind.BinaryClassification
                 ? $"a {TaskNames.Of(spec.Task)} model has no decision threshold"
                 : $"{spec.SpecPath} has no 'thresholds:' section, so the candidate keeps its threshold {metadata.Threshold.ToString("0.####", CultureInfo.InvariantCulture)} (add e.g. 'thresholds: {{ objective: precision, minimum: {{ recall: 0.6 }} }}')";
-            return Report(context, StageOutcome.Skipped, "skipped: " + reason, [], new Dictionary<string, double>(), [], null);
+            return Report(context, StageOutcome.Skipped, reason, [], new Dictionary<string, double>(), [], null);
         }
 
         var scoresPath = Path.Combine(run.Root, StageName.HoldoutValidate, HoldoutScores.FileName);
