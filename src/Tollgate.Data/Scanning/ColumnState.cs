@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Tollgate.Data.Contracts;
 using Tollgate.Data.Profiles;
 
@@ -104,6 +105,7 @@ internal sealed class ColumnState
 
     public IssueSamples DateRange { get; } = new();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(ReadOnlySpan<char> value, long line, bool positive)
     {
         if (value.IsEmpty)
@@ -139,6 +141,7 @@ internal sealed class ColumnState
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddNumber(ReadOnlySpan<char> value, long line, bool positive)
     {
         double x;
@@ -219,6 +222,7 @@ internal sealed class ColumnState
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddCategory(ReadOnlySpan<char> value, long line, bool positive)
     {
         if (!categoryLookup.TryGetValue(value, out var index))
@@ -300,6 +304,7 @@ internal sealed class ColumnState
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddDate(ReadOnlySpan<char> value, long line)
     {
         int day;
@@ -372,6 +377,7 @@ internal sealed class ColumnState
     }
 
     /// <summary>yyyy-MM-dd without the general parser; <paramref name="swapped"/> says the value reads as yyyy-dd-MM.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryIso(ReadOnlySpan<char> v, out int day, out bool swapped)
     {
         day = 0;

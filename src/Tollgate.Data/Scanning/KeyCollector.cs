@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Tollgate.Data.Scanning;
 
@@ -23,6 +24,7 @@ internal sealed class KeyCollector
 
     public long Count => ((long)full.Count * ChunkSize) + used;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(long value)
     {
         if (used == current.Length)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using nietras.SeparatedValues;
 using Tollgate.Data.Contracts;
@@ -12,6 +13,7 @@ internal sealed class ScanState
     private readonly int[] fileIndex;      // contract column → file column (-1 when missing)
     private readonly int labelIndex;       // file column of the label, or -1
     private readonly int[][] keyIndex;     // per key set: file columns
+    private readonly bool[] keyComplete;   // per key set: every key column is in the file
     private readonly string? positive;
 
     public ScanState(ScanPlan plan, IReadOnlyList<string> header, IReadOnlyList<KeySet> keySets)
@@ -25,6 +27,7 @@ internal sealed class ScanState
         positive = plan.PositiveClass;
         Keys = keySets.Select(k => new KeyCollector(k)).ToArray();
         keyIndex = keySets.Select(k => k.Columns.Select(c => IndexOf(header, c)).ToArray()).ToArray();
+        keyComplete = keyIndex.Select(idx => idx.All(i => i >= 0)).ToArray();
     }
 
     public ColumnState?[] Columns { get; }
@@ -61,6 +64,8 @@ internal sealed class ScanState
     }
 
     /// <summary>Parses one block of whole records; <paramref name="firstLine"/> is the 1-based line of its first byte.</summary>
+    // The hot loop runs once per process: compile it optimised straight away instead of waiting for tiering.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ParseBlock(byte[] buffer, int length, long firstLine, long firstOffset, FileFormat format)
     {
         var bytes = buffer.AsSpan(0, length);
@@ -124,7 +129,7 @@ internal sealed class ScanState
             for (var k = 0; k < Keys.Length; k++)
             {
                 var idx = keyIndex[k];
-                if (idx.Any(i => i < 0))
+                if (!keyComplete[k])
                 {
                     continue;
                 }

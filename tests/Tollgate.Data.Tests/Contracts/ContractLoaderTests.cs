@@ -9,6 +9,9 @@ namespace Tollgate.Data.Tests.Contracts;
 
 public sealed class ContractLoaderTests
 {
+    // Built once: JSON Schema.Net registers a schema's URI globally and refuses to register it twice.
+    private static readonly Lazy<JsonSchema> SharedSchema = new(() => JsonSchema.FromFile(TestRepo.Shared("schemas", "odcs-json-schema-v3.1.0.json")));
+
     public static TheoryData<string> RepoContracts()
     {
         var data = new TheoryData<string>();
@@ -25,7 +28,7 @@ public sealed class ContractLoaderTests
     public void RepoContract_AgainstSharedOdcsSchema_IsValid(string file)
     {
         // The shared copy of the ODCS v3.1.0 schema, not the embedded one: the test would catch a stale embedded copy.
-        var schema = JsonSchema.FromFile(TestRepo.Shared("schemas", "odcs-json-schema-v3.1.0.json"));
+        var schema = SharedSchema.Value;
         var (json, _) = YamlJson.Convert(File.ReadAllText(TestRepo.PathOf("data-contracts", file)), file);
         using var doc = JsonDocument.Parse(json!.ToJsonString());
 
