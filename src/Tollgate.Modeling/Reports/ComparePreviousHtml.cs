@@ -27,6 +27,7 @@ public static class ComparePreviousHtml
         };
         new HtmlReport($"Compare-Previous — {report.Model}").Outcome(report.Outcome, summary)
             .Save(Path.Combine(context.Run.StageDir(StageName.ComparePrevious), "report.html"));
+        RunSummaryHtml.Write(context.Run, report);
         return report;
     }
 

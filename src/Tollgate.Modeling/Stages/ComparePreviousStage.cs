@@ -207,6 +207,7 @@ public static class ComparePreviousStage
             },
         };
         ComparePreviousHtml.Write(Path.Combine(dir, "report.html"), report, diff, options, candImportance, prodImportance, dropColumn);
+        RunSummaryHtml.Write(run, report);
         return report;
     }
 

@@ -145,6 +145,7 @@ public static class HoldoutValidateStage
             },
         };
         HoldoutValidateHtml.Write(Path.Combine(dir, "report.html"), report, spec, labels, scores, baseline, calibration, sliceResults, modelCi);
+        RunSummaryHtml.Write(run, report);
         return report;
     }
 

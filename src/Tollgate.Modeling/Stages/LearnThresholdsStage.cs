@@ -181,6 +181,7 @@ public static class LearnThresholdsStage
         }
 
         html.Save(Path.Combine(context.Run.StageDir(StageName.LearnThresholds), "report.html"));
+        RunSummaryHtml.Write(context.Run, report);
         return report;
     }
 

@@ -95,6 +95,7 @@ public static class TrainStage
             },
         };
         WriteHtml(dir, report, data);
+        Reports.RunSummaryHtml.Write(run, report);
         return report;
     }
 

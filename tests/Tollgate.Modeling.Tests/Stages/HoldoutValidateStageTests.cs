@@ -38,6 +38,9 @@ public sealed class HoldoutValidateStageTests
         var thresholds = LearnThresholdsStage.Run(fixture.Context);
         thresholds.Outcome.ShouldBe(StageOutcome.Passed, thresholds.Summary);
         thresholds.Metrics["recall"].ShouldBeGreaterThanOrEqualTo(0.6);
+        var summary = File.ReadAllText(Path.Combine(fixture.Run.Root, Reports.RunSummaryHtml.FileName));
+        summary.ShouldContain("holdout-validate/report.html");
+        summary.ShouldContain("learn-thresholds/report.html");
     }
 
     [Fact]
