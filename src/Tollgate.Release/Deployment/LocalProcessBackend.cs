@@ -41,7 +41,10 @@ public sealed class LocalProcessBackend : IDeploymentBackend
         }
 
         var url = $"http://127.0.0.1:{request.Port.ToString(CultureInfo.InvariantCulture)}";
-        var (fileName, prefix) = server();
+        // A release folder packaged by Build-Image carries its own server (server/Tollgate.Serving, self-contained):
+        // run that one, so a rollback brings back the server that was released with the model, not today's build.
+        var packaged = Path.Combine(request.ReleaseDir, "server", Images.ServerPublisher.Executable);
+        var (fileName, prefix) = File.Exists(packaged) ? (packaged, []) : server();
         List<string> args = [.. prefix, "--candidate", request.ReleaseDir, "--urls", url];
         if (request.ServingLogDir is { } logDir)
         {
