@@ -39,7 +39,8 @@ public static class LibraryRules
                     count = samples?.Count ?? 0;
                     break;
                 case "duplicateValues":
-                    var key = scan.Keys.FirstOrDefault(k => k.Set.Id == rule.Id);
+                    var columns = DumpScanner.RuleColumns(rule, checks.Contract);
+                    var key = scan.Keys.FirstOrDefault(k => k.Set.Id == rule.Id) ?? scan.Keys.FirstOrDefault(k => k.Set.Columns.SequenceEqual(columns));
                     count = key?.Surplus ?? 0;
                     if (key is { Surplus: > 0 } && key.Examples.Count > 0)
                     {
