@@ -58,7 +58,7 @@ public sealed class BuildImageStageDockerTests : IClassFixture<ImageBuildFixture
         builds.Retrained.Digest.ShouldNotBe(builds.First.Digest);
         builds.Retrained.ServerLayer.ShouldBe(builds.First.ServerLayer, "a retrain must not rebuild the server layer");
         builds.Retrained.ModelLayer.ShouldNotBe(builds.First.ModelLayer);
-        builds.Retrained.CachedSteps!.Value.ShouldBeGreaterThanOrEqualTo(6, "base, env, server, user, workdir, expose, healthcheck and entrypoint steps come from the cache");
+        builds.Retrained.CachedSteps!.Value.ShouldBeGreaterThanOrEqualTo(7, "the env, server, user, workdir, expose, healthcheck and entrypoint steps come from the cache");
     }
 
     [Fact]
