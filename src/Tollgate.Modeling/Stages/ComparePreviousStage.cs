@@ -109,8 +109,12 @@ public static class ComparePreviousStage
             ? c with { Severity = Severity.Warning, Message = c.Message + " Not blocking: production trained on most of these rows, so its figures are optimistic." }
             : c));
 
+        // Decisions users will see change: the release candidate as it will ship (retrained on all data) vs production.
+        // With unchanged data and spec the two are the same model, so a rerun after a release flips nothing.
+        using var shipped = CandidateModel.Load(run.CandidateDir);
+        var shippedScores = shipped.Model.Score(holdout.Features).Scores;
         var diff = PredictionDiff.Create(
-            holdout.Keys, holdout.Timestamps, holdout.Labels, prodScores, candScores,
+            holdout.Keys, holdout.Timestamps, holdout.Labels, prodScores, shippedScores,
             binary ? prod.Threshold : null, binary ? candidateMeta.Threshold : null);
         diff.Write(Path.Combine(dir, PredictionDiff.FileName));
         var largeShare = diff.ShareAbove(options.LargeChange);

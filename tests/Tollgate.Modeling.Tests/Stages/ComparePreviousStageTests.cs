@@ -36,22 +36,32 @@ public sealed class ComparePreviousStageTests(CandidateFixture fixture) : IClass
     }
 
     [Fact]
-    public void Run_ProductionIsTheSameModel_PassesWithoutFlipsAndWritesDiff()
+    public void Run_ProductionIsThisCandidate_NoFlipsAndWritesDiff()
     {
-        var store = StoreWithPreHoldoutProduction("same");
+        var store = StoreWithProduction("same", fixture.Run.Run.CandidateDir);
 
         var report = ComparePreviousStage.Run(fixture.Run.ContextWith(FastSpec.With(Gates)), store);
 
-        report.Outcome.ShouldBe(StageOutcome.Passed, string.Join("\n", report.Checks.Where(c => c.Status == CheckStatus.Failed).Select(c => c.Message)));
         report.Metrics["flipRate"].ShouldBe(0, "the same model on the same rows makes the same decisions");
-        report.Metrics["delta.auc"].ShouldBe(0);
-        report.Checks.Single(c => c.Id == "compare.rows").Message.ShouldContain("neither model trained on them");
+        report.Metrics["largeChangeShare"].ShouldBe(0);
         var diff = File.ReadAllLines(fixture.Run.StagePath(StageName.ComparePrevious, PredictionDiff.FileName));
         diff.Length.ShouldBe(966, "header plus every holdout row");
         diff[0].ShouldBe("key,timestamp,label,production,candidate,delta,flip");
         report.Details!["topChanges"]!.AsArray().Count.ShouldBe(10);
         report.Details!["importance"]!["candidate"]!.AsArray().Count.ShouldBe(14);
         File.Exists(fixture.Run.StagePath(StageName.ComparePrevious, "report.html")).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Run_ProductionReleasedBeforeTheHoldout_ComparesMetricsOnUnseenRows()
+    {
+        var store = StoreWithPreHoldoutProduction("unseen");
+
+        var report = ComparePreviousStage.Run(fixture.Run.ContextWith(FastSpec.With(Gates)), store);
+
+        report.Metrics["delta.auc"].ShouldBe(0, "production is the very model validated on the holdout");
+        report.Checks.Single(c => c.Id == "compare.rows").Message.ShouldContain("neither model trained on them");
+        report.Checks.Single(c => c.Id == "compare.auc.drop").Severity.ShouldBe(Severity.Error);
     }
 
     [Fact]
