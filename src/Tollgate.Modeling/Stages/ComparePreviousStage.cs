@@ -13,8 +13,9 @@ using Tollgate.Modeling.Training;
 namespace Tollgate.Modeling.Stages;
 
 /// <summary>
-/// Compare-Previous: scores this run's holdout with the candidate (the model validated on it) and with the model in
-/// production, then gates on metric drops, decision flips and large score changes, and compares permutation importances
+/// Compare-Previous: scores this run's holdout with the candidate and with the model in production, then gates on
+/// metric drops (from the model validated on the holdout, on rows production never trained on when there are enough),
+/// decision flips and large score changes (from the release candidate as it ships), and compares permutation importances
 /// (a feature whose importance jumps is a possible leak; near-zero ones are prune candidates). With nothing in
 /// production the stage is skipped and says so.
 /// </summary>
@@ -152,7 +153,7 @@ public static class ComparePreviousStage
         }
 
         context.Log.Info("permutation importance for candidate and production");
-        var candImportance = PermutationImportance.Compute(candidate, holdout.Features, options.Permutations, spec.Seed);
+        var candImportance = PermutationImportance.Compute(shipped.Model, holdout.Features, options.Permutations, spec.Seed);
         var prodImportance = PermutationImportance.Compute(prod.Model, prodTable, options.Permutations, spec.Seed);
         IReadOnlyList<FeatureImportance>? dropColumn = null;
         if (options.DropColumn)
