@@ -40,7 +40,9 @@ public static class BackendSelector
                     return DockerBackendFactory.Create(store, time);
                 }
 
-                log.Info($"deployment backend: local processes — no Docker engine at unix://{DockerSocket} (deploy.backend: auto); model servers run from versioned release folders");
+                log.Info(EngineAnswers()
+                    ? "deployment backend: local processes — this build has no Docker deployment backend yet (deploy.backend: auto); model servers run from versioned release folders"
+                    : $"deployment backend: local processes — no Docker engine at unix://{DockerSocket} (deploy.backend: auto); model servers run from versioned release folders");
                 return local;
         }
     }

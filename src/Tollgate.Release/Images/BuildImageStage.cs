@@ -38,6 +38,15 @@ public static class BuildImageStage
             {
                 request.Log.Warning($"no Docker engine at {endpoint} (deploy.backend: auto): packaging a release folder for the local-process backend instead of an image");
             }
+
+            // An image nobody can pull is no release: with auto and no registry configured, the embedded default
+            // (a release folder for local processes) applies, as it does without an engine.
+            if (engine is not null && options.Backend == "auto" && options.Registry is null)
+            {
+                request.Log.Warning("no registry configured (TOLLGATE_REGISTRY or image.registry; deploy.backend: auto): packaging a release folder for the local-process backend instead of an image");
+                engine.Dispose();
+                engine = null;
+            }
         }
 
         using (engine)
