@@ -22,6 +22,11 @@ public static class RealCandidate
     public static async Task<RunDirectory> GetAsync(int iterations = 40)
     {
         await Gate.WaitAsync();
+        // The server and Build-Image test assemblies run in parallel processes and share this cache: a file lock keeps
+        // one process from deleting or reading a run the other is still writing.
+        var cacheRoot = Path.Combine(Path.GetTempPath(), "tollgate-candidate-cache");
+        Directory.CreateDirectory(cacheRoot);
+        using var crossProcess = await LockFileAsync(Path.Combine(cacheRoot, ".lock"));
         try
         {
             var specText = File.ReadAllText(ModelSpecLoader.PathFor(TestRepo.Root, "bank-marketing"));
@@ -40,7 +45,7 @@ public static class RealCandidate
             }
 
             // Candidates of older model.yaml or modeling builds are never used again.
-            foreach (var stale in new DirectoryInfo(Path.GetDirectoryName(cache)!).EnumerateDirectories().Where(d => d.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-6)))
+            foreach (var stale in new DirectoryInfo(cacheRoot).EnumerateDirectories().Where(d => d.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-6)))
             {
                 stale.Delete(recursive: true);
             }
@@ -90,6 +95,21 @@ public static class RealCandidate
         finally
         {
             Gate.Release();
+        }
+    }
+
+    private static async Task<FileStream> LockFileAsync(string path)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (attempt < 1200)
+            {
+                await Task.Delay(250); // another test process is training the candidate: wait for it (at most 5 minutes)
+            }
         }
     }
 
