@@ -109,7 +109,10 @@ public sealed class BuildContext
         var passed = totals.GetValueOrDefault("succeeded");
         var failed = totals.GetValueOrDefault("failed");
         var skipped = totals.GetValueOrDefault("skipped");
-        Console.WriteLine($"{passed} passed, {failed} failed, {skipped} skipped");
+        var summary = $"{passed} passed, {failed} failed, {skipped} skipped";
+        Console.WriteLine(summary);
+        System.IO.Directory.CreateDirectory(System.IO.Path.Combine(RepoRoot, "artifacts"));
+        System.IO.File.WriteAllText(System.IO.Path.Combine(RepoRoot, "artifacts", "test-summary.txt"), summary + "\n");
         if (exit != 0 || failed > 0 || passed == 0)
         {
             throw new CakeException(exit != 0 ? exit : 1, $"Tests failed: {failed} failed, {passed} passed (dotnet test exit code {exit}).");
