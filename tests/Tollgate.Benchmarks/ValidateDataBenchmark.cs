@@ -171,7 +171,9 @@ public sealed class ValidateDataBenchmark : IBenchmark
             """;
         try
         {
-            var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+            // Debian's python3-pandas installs for /usr/bin/python3, which a pyenv or venv python3 on PATH would hide.
+            var python = Environment.GetEnvironmentVariable("TOLLGATE_PYTHON") ?? (File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3");
+            var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
             psi.ArgumentList.Add("-c");
             psi.ArgumentList.Add(script);
             psi.ArgumentList.Add(path);
