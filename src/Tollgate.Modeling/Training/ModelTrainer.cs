@@ -154,19 +154,8 @@ public static class ModelTrainer
         o.Verbose = false;
     }
 
-    private static void Configure(FastTreeBinaryTrainer.Options o, ModelSpec spec, Func<string, int?> i, Func<string, double?> d)
-    {
-        o.LabelColumnName = FeatureDataView.LabelColumn;
-        o.FeatureColumnName = FeaturesColumn;
-        o.NumberOfLeaves = i("numberOfLeaves") ?? o.NumberOfLeaves;
-        o.NumberOfTrees = i("numberOfTrees") ?? o.NumberOfTrees;
-        o.LearningRate = d("learningRate") ?? o.LearningRate;
-        o.MinimumExampleCountPerLeaf = i("minimumExampleCountPerLeaf") ?? o.MinimumExampleCountPerLeaf;
-        o.Seed = spec.Seed;
-        o.NumberOfThreads = 1;
-    }
-
-    private static void Configure(FastTreeRegressionTrainer.Options o, ModelSpec spec, Func<string, int?> i, Func<string, double?> d)
+    // Both FastTree trainers take their tree settings from BoostedTreeOptions: one method serves both tasks.
+    private static void Configure(BoostedTreeOptions o, ModelSpec spec, Func<string, int?> i, Func<string, double?> d)
     {
         o.LabelColumnName = FeatureDataView.LabelColumn;
         o.FeatureColumnName = FeaturesColumn;
