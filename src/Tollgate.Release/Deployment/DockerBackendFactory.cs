@@ -1,17 +1,13 @@
-using Tollgate.Core.Errors;
 using Tollgate.Core.Releases;
+using Tollgate.Release.Docker;
 
 namespace Tollgate.Release.Deployment;
 
-/// <summary>
-/// Creates the Docker deployment backend. Until it lands (issue 7, step 4), <c>auto</c> uses local processes and an
-/// explicit <c>deploy.backend: docker</c> fails with exit 4 and says so — never a silent fallback.
-/// </summary>
+/// <summary>Creates the Docker deployment backend for the engine at <c>DOCKER_HOST</c> (default <c>unix:///var/run/docker.sock</c>).</summary>
 public static class DockerBackendFactory
 {
-    public static bool IsAvailable => false;
+    /// <summary>This build has the Docker backend; whether an engine answers is <see cref="BackendSelector.EngineAnswers"/>'s question.</summary>
+    public static bool IsAvailable => true;
 
-    public static IDeploymentBackend Create(ReleaseStore store, TimeProvider time) =>
-        throw new InfrastructureException(
-            "the Docker deployment backend is not part of this build yet; set deploy.backend: local (or auto) in model.yaml to run model servers as local processes.");
+    public static IDeploymentBackend Create(ReleaseStore store, TimeProvider time) => new DockerBackend(DockerEndpoint.Resolve(), store.Root, time);
 }

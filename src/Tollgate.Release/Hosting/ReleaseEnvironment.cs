@@ -65,7 +65,7 @@ public sealed class ReleaseEnvironment : IDisposable
         var deploy = DeployOptions.Read(spec, errors);
         var release = ReleaseOptions.Read(spec, errors);
         var store = ReleaseStore.ForRepository(repoRoot);
-        backend ??= BackendSelector.Select(deploy, store, log, time);
+        backend ??= BackendSelector.Select(deploy, store, log, time, spec);
         var frontDoor = new FrontDoorGateway(store.ModelRoot(spec.Name), deploy.FrontDoorPort);
         TrackingBackend? tracking = null;
         if (aliases is null)

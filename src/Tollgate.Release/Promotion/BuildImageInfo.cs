@@ -13,6 +13,15 @@ namespace Tollgate.Release.Promotion;
 /// <param name="Digest">Content digest, <c>sha256:…</c>.</param>
 public sealed record BuildImageInfo(string? Reference, string? Digest)
 {
+    /// <summary>
+    /// <c>registry/name@sha256:…</c>: pulls exactly this build on any engine (what the Docker backend runs and the
+    /// release history records); null when the run built no image.
+    /// </summary>
+    public string? ReferenceByDigest =>
+        Digest is null ? null
+        : Reference is null ? Digest
+        : $"{Docker.DockerEngine.SplitTag(Reference.Split('@')[0]).Name}@{Digest}";
+
     public static BuildImageInfo? TryRead(RunDirectory run)
     {
         var dir = Path.Combine(run.Root, StageName.BuildImage);

@@ -22,7 +22,8 @@ public static class PromoteStage
         var candidate = CandidateInfo.Read(run.CandidateDir);
         var image = BuildImageInfo.TryRead(run);
         var dir = ReleaseFolders.Materialize(env.Store, env.Spec.Name, candidate.Version, candidate.Dir, Path.Combine(env.RepoRoot, env.Spec.ContractPath));
-        var target = new ReleasedModel(env.Spec.Name, candidate.Version, candidate.RunId, dir, image?.Digest);
+        // The history keeps the pullable reference by digest (registry/name@sha256:…), so a rollback on any runner can pull it.
+        var target = new ReleasedModel(env.Spec.Name, candidate.Version, candidate.RunId, dir, image?.ReferenceByDigest);
         var smoke = ReplaySource.Load(env.RepoRoot, env.Spec, null, env.ServingLogRoot, env.Release.SmokeRows).Rows.Select(r => r.Row).ToList();
         var result = await env.Switcher.SwitchAsync(new SwitchRequest(ReleaseEvent.PromoteKind, target, $"promote run {run.RunId}", smoke), cancellationToken);
         return await ReportAsync(StageName.Promote, env, result, target, cancellationToken);

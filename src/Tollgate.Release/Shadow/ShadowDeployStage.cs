@@ -53,7 +53,7 @@ public static class ShadowDeployStage
         var checks = new List<CheckResult>();
         var deployment = running.FirstOrDefault(d => d.Version == candidate.Version && d.Name != production?.Deployment)
             ?? await env.Backend.StartAsync(
-                new DeploymentRequest(env.Spec.Name, candidate.Version, releaseDir, BuildImageInfo.TryRead(run)?.Digest,
+                new DeploymentRequest(env.Spec.Name, candidate.Version, releaseDir, BuildImageInfo.TryRead(run)?.ReferenceByDigest,
                     PortAllocator.Next(env.Deploy.FirstPort, env.Deploy.LastPort, running.Select(d => d.Port)), "shadow", Path.Combine(env.ServingLogRoot, candidate.Version)),
                 ct);
         log.Info($"candidate {candidate.Version} runs as {deployment.Name} on {deployment.Url}; production: {production?.Version ?? "none (first release)"}");

@@ -22,7 +22,9 @@ public sealed partial class ReleaseRepo : IAsyncDisposable
 {
     public const string Model = "bank-marketing";
 
-    public ReleaseRepo(int shadowRequests = 40)
+    /// <param name="shadowRequests">Shadow requests (and the gate's minimum).</param>
+    /// <param name="backend">The deployment backend; null: the fake model server as local processes.</param>
+    public ReleaseRepo(int shadowRequests = 40, Func<string, IDeploymentBackend>? backend = null)
     {
         Dir = new TempDir("release-repo");
         var first = PortBlock.Next();
@@ -47,7 +49,8 @@ public sealed partial class ReleaseRepo : IAsyncDisposable
         }
 
         Spec = ModelSpecLoader.LoadByName(Dir.Path, Model);
-        Backend = new LocalProcessBackend(Path.Combine(Dir.Path, "artifacts", "releases"), () => ("dotnet", [ReleaseTestBed.FakeServerDll]), TimeProvider.System);
+        var storeRoot = Path.Combine(Dir.Path, "artifacts", "releases");
+        Backend = backend?.Invoke(storeRoot) ?? new LocalProcessBackend(storeRoot, () => ("dotnet", [ReleaseTestBed.FakeServerDll]), TimeProvider.System);
     }
 
     public TempDir Dir { get; }
@@ -56,7 +59,7 @@ public sealed partial class ReleaseRepo : IAsyncDisposable
 
     public ModelSpec Spec { get; }
 
-    public LocalProcessBackend Backend { get; }
+    public IDeploymentBackend Backend { get; }
 
     public List<string> LogLines { get; } = [];
 
@@ -117,6 +120,7 @@ public sealed partial class ReleaseRepo : IAsyncDisposable
             await env.FrontDoor.StopAsync(CancellationToken.None);
         }
 
+        (Backend as IDisposable)?.Dispose();
         Dir.Dispose();
     }
 

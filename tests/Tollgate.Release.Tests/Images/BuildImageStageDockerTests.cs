@@ -13,7 +13,8 @@ namespace Tollgate.Release.Tests.Images;
 
 /// <summary>Build-Image on a real Docker engine and registry on 127.0.0.1.</summary>
 [Trait("Category", "Docker")]
-public sealed class BuildImageStageDockerTests : IClassFixture<ImageBuildFixture>
+[Collection(DockerCollection.Name)]
+public sealed class BuildImageStageDockerTests
 {
     private readonly ImageBuildFixture fixture;
 

@@ -19,14 +19,17 @@ public sealed class ReleaseTestBed : IAsyncDisposable
 {
     public const string Model = "m";
 
-    public ReleaseTestBed(double drainSeconds = 0, bool warmStandby = false)
+    /// <param name="drainSeconds">Drain after a switch.</param>
+    /// <param name="warmStandby">Keep the rollback target running.</param>
+    /// <param name="backend">The deployment backend for the store root; null: the fake server as local processes.</param>
+    public ReleaseTestBed(double drainSeconds = 0, bool warmStandby = false, Func<string, IDeploymentBackend>? backend = null)
     {
         Dir = new TempDir("release");
         Store = new ReleaseStore(Dir.Combine("store"));
         var first = PortBlock.Next();
         Deploy = DeployOptions.Defaults with { FrontDoorPort = first + 19, FirstPort = first, LastPort = first + 9, ReadyTimeout = TimeSpan.FromSeconds(30) };
         Options = ReleaseOptions.Defaults with { Drain = TimeSpan.FromSeconds(drainSeconds), WarmStandby = warmStandby };
-        Backend = new LocalProcessBackend(Store.Root, () => ("dotnet", [FakeServerDll]), TimeProvider.System);
+        Backend = backend?.Invoke(Store.Root) ?? new LocalProcessBackend(Store.Root, () => ("dotnet", [FakeServerDll]), TimeProvider.System);
         FrontDoor = new FrontDoorGateway(Store.ModelRoot(Model), Deploy.FrontDoorPort);
     }
 
@@ -42,7 +45,7 @@ public sealed class ReleaseTestBed : IAsyncDisposable
 
     public ReleaseOptions Options { get; }
 
-    public LocalProcessBackend Backend { get; }
+    public IDeploymentBackend Backend { get; }
 
     public FrontDoorGateway FrontDoor { get; }
 
@@ -96,6 +99,7 @@ public sealed class ReleaseTestBed : IAsyncDisposable
 
         await FrontDoor.StopAsync(CancellationToken.None);
         FrontDoor.Dispose();
+        (Backend as IDisposable)?.Dispose();
         Dir.Dispose();
     }
 
