@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Tollgate.Core.Specs;
+using Tollgate.Modeling.Scoring;
 
 namespace Tollgate.Modeling.Data;
 
@@ -21,27 +22,38 @@ public sealed class FeatureDataView : IDataView
     {
         this.table = table ?? throw new ArgumentNullException(nameof(table));
         this.task = task;
+        HasLabel = includeLabel && table.Labels is not null;
+        Schema = SchemaOf(table.Schema, task, HasLabel);
+    }
+
+    public bool HasLabel { get; }
+
+    /// <summary>
+    /// The input columns every ML.NET pipeline of this project reads: one per feature under its own name (numeric as
+    /// Single, categorical as Text, in schema order), then the label when asked for. <see cref="FeatureRowInput"/>
+    /// (single-row serving) uses the same schema, so both paths feed the fitted transformer identical columns.
+    /// </summary>
+    public static DataViewSchema SchemaOf(FeatureSchema features, TaskKind task, bool withLabel)
+    {
+        ArgumentNullException.ThrowIfNull(features);
         var builder = new DataViewSchema.Builder();
-        foreach (var name in table.Schema.Numeric)
+        foreach (var name in features.Numeric)
         {
             builder.AddColumn(name, NumberDataViewType.Single);
         }
 
-        foreach (var name in table.Schema.Categorical)
+        foreach (var name in features.Categorical)
         {
             builder.AddColumn(name, TextDataViewType.Instance);
         }
 
-        HasLabel = includeLabel && table.Labels is not null;
-        if (HasLabel)
+        if (withLabel)
         {
             builder.AddColumn(LabelColumn, task == TaskKind.Regression ? NumberDataViewType.Single : BooleanDataViewType.Instance);
         }
 
-        Schema = builder.ToSchema();
+        return builder.ToSchema();
     }
-
-    public bool HasLabel { get; }
 
     public bool CanShuffle => false;
 

@@ -9,8 +9,9 @@ namespace Tollgate.Modeling.Scoring;
 
 /// <summary>
 /// A release candidate folder (<c>model.zip</c> + <c>candidate.json</c>) loaded for scoring: the API the model server
-/// and Compare-Previous use. <see cref="Score"/> and <see cref="Explain"/> are thread-safe and go through the same
-/// feature path as training (<see cref="FeatureTable"/> → <see cref="FeatureDataView"/>).
+/// and Compare-Previous use. <see cref="Score"/> and <see cref="Explain"/> are thread-safe and feed the fitted pipeline
+/// the same input columns as training (<see cref="FeatureDataView.SchemaOf"/>): <see cref="Score"/> through pooled
+/// single-row scorers (<see cref="TrainedModel.ScoreRows"/>), bit for bit the scores of the table path.
 /// </summary>
 public sealed class CandidateModel : IDisposable
 {
@@ -67,8 +68,14 @@ public sealed class CandidateModel : IDisposable
             return [];
         }
 
-        var scored = Model.Score(FeatureTable.FromRows(Features, rows));
-        return [.. Enumerable.Range(0, rows.Count).Select(i => ToPrediction(scored.Scores[i], scored.RawScores[i]))];
+        var scored = Model.ScoreRows(rows);
+        var predictions = new Prediction[rows.Count];
+        for (var i = 0; i < predictions.Length; i++)
+        {
+            predictions[i] = ToPrediction(scored.Scores[i], scored.RawScores[i]);
+        }
+
+        return predictions;
     }
 
     /// <summary>Per-feature contributions to one row's raw score, largest first, with the base value.</summary>

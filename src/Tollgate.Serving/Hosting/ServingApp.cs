@@ -40,7 +40,6 @@ public static class ServingApp
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<Readiness>();
         builder.Services.AddSingleton(sp => new ServingLog(options.Log, model.Info, metrics, time));
-        builder.Services.AddSingleton(_ => new ScoringBatcher(model)); // created by the container, so disposing the app stops its scorers
         builder.Services.AddSingleton<PredictEndpoint>();
 
         var app = builder.Build();
