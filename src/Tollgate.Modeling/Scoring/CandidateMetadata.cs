@@ -62,6 +62,9 @@ public sealed record CandidateMetadata
 
     public required DateTimeOffset TrainedAt { get; init; }
 
+    /// <summary>Git commit the run was made from (run.json <c>gitCommit</c>); null in candidates written before it was recorded.</summary>
+    public string? Commit { get; init; }
+
     /// <summary>Decision threshold on the probability (binary). <value>0.5 until Learn-Thresholds sets it.</value></summary>
     public double Threshold { get; init; } = 0.5;
 

@@ -110,6 +110,7 @@ public static class HoldoutValidateStage
                 HoldoutPeriodStart = TimeSplit.Format(data.Split.HoldoutStart),
                 TrainingRows = data.Table.Count,
                 TrainedAt = trainedAt,
+                Commit = run.Manifest.GitCommit,
                 Threshold = threshold,
                 ThresholdSource = "default",
             });

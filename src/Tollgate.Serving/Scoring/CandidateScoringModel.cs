@@ -25,7 +25,7 @@ public sealed class CandidateScoringModel : IScoringModel, IDisposable
             meta.TrainedAt,
             meta.DataPeriodStart,
             meta.DataPeriodEnd,
-            FindCommit(candidate.Directory));
+            meta.Commit ?? FindCommit(candidate.Directory));
     }
 
     public ServedModelInfo Info { get; }
@@ -42,7 +42,7 @@ public sealed class CandidateScoringModel : IScoringModel, IDisposable
 
     public void Dispose() => candidate.Dispose();
 
-    /// <summary>The git commit from run.json: beside the candidate in an image, or in the run folder above it.</summary>
+    /// <summary>For candidates written before candidate.json recorded the commit: run.json beside the candidate (an image) or in the run folder above it.</summary>
     private static string? FindCommit(string candidateDir)
     {
         foreach (var path in new[] { Path.Combine(candidateDir, "run.json"), Path.Combine(candidateDir, "..", "run.json") })

@@ -28,6 +28,15 @@ public sealed class CandidateModelTests(CandidateFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public void Load_Candidate_RecordsTheCommitOfItsRun()
+    {
+        using var model = CandidateModel.Load(fixture.Run.Run.CandidateDir);
+
+        model.Metadata.Commit.ShouldNotBeNull();
+        model.Metadata.Commit.ShouldBe(fixture.Run.Run.Manifest.GitCommit);
+    }
+
+    [Fact]
     public void Score_Batch_GivesProbabilitiesAndLabelsAtThreshold()
     {
         using var model = CandidateModel.Load(fixture.Run.Run.CandidateDir);
