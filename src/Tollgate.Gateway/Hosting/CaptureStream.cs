@@ -1,16 +1,16 @@
-using System.Text;
-
 namespace Tollgate.Gateway.Hosting;
 
 /// <summary>
-/// Passes the production response through to the client unchanged and keeps a bounded copy for the mirror log,
-/// so shadow and production answers to the same request can be compared.
+/// Passes the production response through to the client unchanged and keeps a bounded copy of its bytes for the
+/// mirror log, so shadow and production answers to the same request can be compared. Only bytes are copied here; the
+/// mirror worker decodes them off the request path.
 /// </summary>
 public sealed class CaptureStream : Stream
 {
     private readonly Stream inner;
-    private readonly MemoryStream copy = new();
     private readonly int limit;
+    private byte[] copy = [];
+    private int length;
 
     public CaptureStream(Stream inner, int limit)
     {
@@ -18,8 +18,8 @@ public sealed class CaptureStream : Stream
         this.limit = limit;
     }
 
-    /// <summary>The first <c>limit</c> bytes written, as UTF-8.</summary>
-    public string Captured => Encoding.UTF8.GetString(copy.GetBuffer(), 0, (int)copy.Length);
+    /// <summary>The first <c>limit</c> bytes written.</summary>
+    public ReadOnlyMemory<byte> Captured => copy.AsMemory(0, length);
 
     public override bool CanRead => false;
 
@@ -51,31 +51,35 @@ public sealed class CaptureStream : Stream
         inner.Write(buffer, offset, count);
     }
 
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        Keep(buffer);
+        inner.Write(buffer);
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         Keep(buffer.Span);
-        await inner.WriteAsync(buffer, cancellationToken);
+        return inner.WriteAsync(buffer, cancellationToken);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            copy.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
     private void Keep(ReadOnlySpan<byte> bytes)
     {
-        var room = limit - (int)copy.Length;
-        if (room > 0)
+        var take = Math.Min(limit - length, bytes.Length);
+        if (take <= 0)
         {
-            copy.Write(bytes[..Math.Min(room, bytes.Length)]);
+            return;
         }
+
+        if (length + take > copy.Length)
+        {
+            Array.Resize(ref copy, Math.Min(limit, Math.Max(Math.Max(copy.Length * 2, 512), length + take)));
+        }
+
+        bytes[..take].CopyTo(copy.AsSpan(length));
+        length += take;
     }
 }

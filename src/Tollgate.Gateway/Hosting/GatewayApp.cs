@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.AspNetCore.Http.Features;
 using Tollgate.Gateway.Mirroring;
 using Tollgate.Gateway.Routing;
 using Yarp.ReverseProxy.Forwarder;
@@ -8,12 +9,16 @@ namespace Tollgate.Gateway.Hosting;
 
 /// <summary>
 /// Builds the front door: Yarp's direct forwarder sends each request to the production upstream of the current
-/// routes; when a shadow is set, a copy goes to the mirror queue after production has answered. The state endpoint
+/// routes; when a shadow is set, a copy goes to the mirror queue after production has answered (see
+/// <see cref="MirrorQueue"/>: production pays one enqueue). The state endpoint
 /// <c>GET /_tollgate/gateway</c> tells the release stages which routes generation is in force.
 /// </summary>
 public static class GatewayApp
 {
     public const string StatePath = "/_tollgate/gateway";
+
+    /// <summary>The gateway's own counters in Prometheus text (<c>/metrics</c> itself is forwarded to the model server).</summary>
+    public const string MetricsPath = "/_tollgate/metrics";
 
     public static WebApplication Build(string[] args)
     {
@@ -45,12 +50,19 @@ public static class GatewayApp
             ConnectTimeout = TimeSpan.FromSeconds(5),
             ActivityHeadersPropagator = null,
         });
+        var defaultMirrorLog = Path.Combine(Path.GetDirectoryName(table.FilePath)!, "mirror.jsonl");
         var requestConfig = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromSeconds(100) };
 
         app.MapGet(StatePath, () =>
         {
             var routes = table.Current;
             return Results.Json(new GatewayState(routes.Generation, routes.Production, routes.Shadow, mirror.Stats, table.FilePath));
+        });
+
+        app.MapGet(MetricsPath, async context =>
+        {
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await context.Response.WriteAsync(mirror.Stats.ToPrometheus(), context.RequestAborted);
         });
 
         app.Map("/{**catch-all}", async context =>
@@ -65,44 +77,57 @@ public static class GatewayApp
             }
 
             var shadow = routes.Shadow;
-            mirror.LogPath = routes.MirrorLog ?? Path.Combine(Path.GetDirectoryName(table.FilePath)!, "mirror.jsonl");
-            byte[]? body = null;
-            CaptureStream? capture = null;
-            if (shadow is not null && (context.Request.ContentLength ?? 0) <= MirrorQueue.MaxBodyBytes)
+            if (shadow is null)
             {
-                body = await ReadBodyAsync(context.Request, context.RequestAborted);
-                capture = new CaptureStream(context.Response.Body, 64 * 1024);
-                context.Response.Body = capture;
+                await forwarder.SendAsync(context, routes.Production.Url, client, requestConfig, HttpTransformer.Default);
+                return;
             }
 
-            var started = Stopwatch.GetTimestamp();
-            await forwarder.SendAsync(context, routes.Production.Url, client, requestConfig, HttpTransformer.Default);
-            if (body is not null && shadow is not null)
+            // Mirroring costs production only this: the body is copied as the forwarder reads it (no extra pass, no
+            // await before production is called), the response bytes are copied as they are written, and one
+            // non-blocking enqueue. Decoding, sending and logging happen on the mirror's own low-priority threads.
+            var request = context.Request;
+            TeeReadStream? tee = null;
+            if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true)
             {
-                mirror.TryEnqueue(new MirrorItem(
-                    context.TraceIdentifier,
-                    DateTimeOffset.UtcNow,
-                    context.Request.Method,
-                    context.Request.Path + context.Request.QueryString,
-                    context.Request.ContentType,
-                    body,
-                    routes.Production,
-                    context.Response.StatusCode,
-                    Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3),
-                    capture?.Captured,
-                    shadow));
+                if (request.ContentLength > MirrorQueue.MaxBodyBytes)
+                {
+                    await forwarder.SendAsync(context, routes.Production.Url, client, requestConfig, HttpTransformer.Default);
+                    mirror.CountSkipped();
+                    return;
+                }
+
+                tee = new TeeReadStream(request.Body, request.ContentLength, MirrorQueue.MaxBodyBytes);
+                request.Body = tee;
             }
+
+            var response = context.Response;
+            var capture = new CaptureStream(response.Body, 64 * 1024);
+            response.Body = capture;
+            var started = Stopwatch.GetTimestamp();
+            var error = await forwarder.SendAsync(context, routes.Production.Url, client, requestConfig, HttpTransformer.Default);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            ReadOnlyMemory<byte> body = default;
+            if (error != ForwarderError.None || (tee is not null && !tee.TryGetBody(out body)))
+            {
+                mirror.CountSkipped(); // production failed or the body was not read whole: nothing faithful to mirror
+                return;
+            }
+
+            mirror.TryEnqueue(new MirrorItem(
+                context.TraceIdentifier,
+                DateTimeOffset.UtcNow,
+                request.Method,
+                request.QueryString.HasValue ? request.Path.Value + request.QueryString.Value : request.Path.Value ?? "/",
+                request.ContentType,
+                body,
+                routes.Production,
+                response.StatusCode,
+                Math.Round(elapsed.TotalMilliseconds, 3),
+                capture.Captured,
+                shadow,
+                routes.MirrorLog ?? defaultMirrorLog));
         });
         return app;
-    }
-
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        // Buffer the body so it can be sent twice; the forwarder then reads the rewound buffer.
-        request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: MirrorQueue.MaxBodyBytes);
-        using var copy = new MemoryStream();
-        await request.Body.CopyToAsync(copy, ct);
-        request.Body.Position = 0;
-        return copy.ToArray();
     }
 }

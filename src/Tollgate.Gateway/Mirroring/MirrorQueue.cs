@@ -1,15 +1,17 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
 using Tollgate.Core.IO;
 
 namespace Tollgate.Gateway.Mirroring;
 
 /// <summary>
-/// Fire-and-forget mirroring: production enqueues a copy and moves on. The queue is bounded and drops the copy when
-/// full, so a slow or dead shadow costs production nothing but a failed <c>TryWrite</c>. Workers send copies to the
-/// shadow; one writer appends the exchanges to the mirror log. Shadow answers are never returned to a client.
+/// Fire-and-forget mirroring: production enqueues a copy and moves on — one non-blocking <see cref="TryEnqueue"/>, no
+/// await. The queue is bounded and drops the copy when full (counted), so a slow or dead shadow costs production nothing.
+/// Copies are sent by dedicated low-priority threads (<see cref="LowPriorityThread"/>) with their own connection pool,
+/// never by the thread pool that serves production, and one more such thread appends the exchanges to the mirror log.
+/// Shadow answers are never returned to a client.
 /// </summary>
 public sealed class MirrorQueue : BackgroundService
 {
@@ -18,26 +20,33 @@ public sealed class MirrorQueue : BackgroundService
 
     private static readonly JsonSerializerOptions LineOptions = new(TollgateJson.Options) { WriteIndented = false };
 
-    private readonly Channel<MirrorItem> queue;
-    private readonly Channel<(string Path, MirrorRecord Record)> log = Channel.CreateUnbounded<(string, MirrorRecord)>(new() { SingleReader = true });
+    private readonly BlockingCollection<MirrorItem> queue;
+    private readonly BlockingCollection<(string Path, MirrorRecord Record)> log = new(new ConcurrentQueue<(string, MirrorRecord)>());
     private readonly HttpClient client;
     private readonly int concurrency;
     private readonly ILogger<MirrorQueue> logger;
+    private readonly List<Thread> threads = [];
     private long enqueued;
     private long dropped;
     private long sent;
     private long failed;
+    private long skipped;
 
     public MirrorQueue(int capacity, int concurrency, ILogger<MirrorQueue> logger, TimeSpan? shadowTimeout = null)
     {
-        queue = Channel.CreateBounded<MirrorItem>(new BoundedChannelOptions(Math.Max(1, capacity))
-        {
-            // Wait mode makes TryWrite return false when full (instead of silently dropping), so drops are counted.
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        queue = new BlockingCollection<MirrorItem>(new ConcurrentQueue<MirrorItem>(), Math.Max(1, capacity));
         this.concurrency = Math.Max(1, concurrency);
         this.logger = logger;
-        client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, UseCookies = false })
+        // Its own pool: shadow connections never compete with production's for a slot.
+        client = new HttpClient(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            MaxConnectionsPerServer = this.concurrency,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            ActivityHeadersPropagator = null,
+        })
         {
             Timeout = shadowTimeout ?? TimeSpan.FromSeconds(10),
         };
@@ -48,15 +57,27 @@ public sealed class MirrorQueue : BackgroundService
         Interlocked.Read(ref dropped),
         Interlocked.Read(ref sent),
         Interlocked.Read(ref failed),
-        queue.Reader.CanCount ? queue.Reader.Count : -1);
+        queue.Count,
+        Interlocked.Read(ref skipped));
 
-    /// <summary>Where exchanges are logged; set from the routes file.</summary>
-    public string? LogPath { get; set; }
+    /// <summary>Counts a production exchange that could not be mirrored (body over the limit, not read whole, or production failed).</summary>
+    public void CountSkipped() => Interlocked.Increment(ref skipped);
 
-    /// <summary>Queues a copy; never blocks. False (and counted as dropped) when the queue is full.</summary>
+    /// <summary>Queues a copy; never blocks. False (and counted as dropped) when the queue is full or shut down.</summary>
     public bool TryEnqueue(MirrorItem item)
     {
-        if (!queue.Writer.TryWrite(item))
+        ArgumentNullException.ThrowIfNull(item);
+        bool added;
+        try
+        {
+            added = queue.TryAdd(item);
+        }
+        catch (InvalidOperationException)
+        {
+            added = false; // completed: the gateway is stopping
+        }
+
+        if (!added)
         {
             Interlocked.Increment(ref dropped);
             return false;
@@ -68,37 +89,45 @@ public sealed class MirrorQueue : BackgroundService
 
     public override void Dispose()
     {
-        client.Dispose();
+        queue.CompleteAdding();
+        log.CompleteAdding();
         base.Dispose();
+        client.Dispose();
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken)).ToList();
-        workers.Add(Task.Run(() => WriteLogAsync(stoppingToken), stoppingToken));
-        return Task.WhenAll(workers);
+        for (var i = 0; i < concurrency; i++)
+        {
+            threads.Add(LowPriorityThread.Start($"tollgate-mirror-{i}", () => Work(stoppingToken)));
+        }
+
+        threads.Add(LowPriorityThread.Start("tollgate-mirror-log", () => WriteLog(stoppingToken)));
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        stoppingToken.Register(() => done.TrySetResult());
+        return done.Task;
     }
 
-    private async Task WorkAsync(CancellationToken ct)
+    private void Work(CancellationToken ct)
     {
         try
         {
-            await foreach (var item in queue.Reader.ReadAllAsync(ct))
+            foreach (var item in queue.GetConsumingEnumerable(ct))
             {
-                var record = await SendAsync(item, ct);
-                if (LogPath is { } path)
-                {
-                    log.Writer.TryWrite((path, record));
-                }
+                log.TryAdd((item.LogPath, Send(item, ct)));
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Shutting down: queued copies are dropped, which mirroring allows.
         }
+        catch (InvalidOperationException) when (log.IsAddingCompleted)
+        {
+            // Disposed while a copy was in flight.
+        }
     }
 
-    private async Task<MirrorRecord> SendAsync(MirrorItem item, CancellationToken ct)
+    private MirrorRecord Send(MirrorItem item, CancellationToken ct)
     {
         int? status = null;
         string? body = null;
@@ -109,16 +138,21 @@ public sealed class MirrorQueue : BackgroundService
             using var request = new HttpRequestMessage(new HttpMethod(item.Method), item.Shadow.Url.TrimEnd('/') + item.PathAndQuery);
             if (item.Body.Length > 0 || item.Method is "POST" or "PUT" or "PATCH")
             {
-                request.Content = new ByteArrayContent(item.Body);
-                if (item.ContentType is { } ct2)
+                request.Content = new ReadOnlyMemoryContent(item.Body);
+                if (item.ContentType is { } contentType)
                 {
-                    request.Content.Headers.TryAddWithoutValidation("Content-Type", ct2);
+                    request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
                 }
             }
 
             request.Headers.TryAddWithoutValidation("X-Tollgate-Mirror", item.RequestId);
-            using var response = await client.SendAsync(request, ct);
-            body = await response.Content.ReadAsStringAsync(ct);
+            // Synchronous on this dedicated thread: the shadow's latency blocks a mirror thread, never a pool thread.
+            using var response = client.Send(request, HttpCompletionOption.ResponseContentRead, ct);
+            using (var reader = new StreamReader(response.Content.ReadAsStream(ct), Encoding.UTF8))
+            {
+                body = reader.ReadToEnd();
+            }
+
             status = (int)response.StatusCode;
             Interlocked.Increment(ref sent);
             if (status >= 500)
@@ -126,7 +160,7 @@ public sealed class MirrorQueue : BackgroundService
                 Interlocked.Increment(ref failed);
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException && !ct.IsCancellationRequested)
         {
             error = ex.Message;
             Interlocked.Increment(ref failed);
@@ -137,11 +171,11 @@ public sealed class MirrorQueue : BackgroundService
             item.At,
             item.Method,
             item.PathAndQuery,
-            item.Body.Length == 0 ? null : Encoding.UTF8.GetString(item.Body),
+            item.Body.Length == 0 ? null : Encoding.UTF8.GetString(item.Body.Span),
             item.Production.Version,
             item.ProductionStatus,
             item.ProductionMs,
-            item.ProductionBody,
+            Encoding.UTF8.GetString(item.ProductionBody.Span),
             item.Shadow.Version,
             status,
             status is null ? null : Math.Round(clock.Elapsed.TotalMilliseconds, 3),
@@ -149,14 +183,16 @@ public sealed class MirrorQueue : BackgroundService
             error);
     }
 
-    private async Task WriteLogAsync(CancellationToken ct)
+    private void WriteLog(CancellationToken ct)
     {
         try
         {
-            while (await log.Reader.WaitToReadAsync(ct))
+            var lines = new Dictionary<string, StringBuilder>(StringComparer.Ordinal);
+            while (log.TryTake(out var first, Timeout.Infinite, ct))
             {
-                var lines = new Dictionary<string, StringBuilder>(StringComparer.Ordinal);
-                while (log.Reader.TryRead(out var entry))
+                lines.Clear();
+                var entry = first;
+                do
                 {
                     if (!lines.TryGetValue(entry.Path, out var sb))
                     {
@@ -165,15 +201,16 @@ public sealed class MirrorQueue : BackgroundService
 
                     sb.Append(JsonSerializer.Serialize(entry.Record, LineOptions)).Append('\n');
                 }
+                while (log.TryTake(out entry));
 
                 foreach (var (path, text) in lines)
                 {
                     try
                     {
                         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-                        await File.AppendAllTextAsync(path, text.ToString(), ct);
+                        File.AppendAllText(path, text.ToString());
                     }
-                    catch (IOException ex)
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                     {
                         logger.LogWarning("{Path}: cannot write the mirror log ({Message}); those exchanges are lost", path, ex.Message);
                     }
@@ -183,6 +220,10 @@ public sealed class MirrorQueue : BackgroundService
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Shutting down.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed.
         }
     }
 

@@ -128,6 +128,84 @@ public sealed class GatewayAppTests
     }
 
     [Fact]
+    public async Task Mirror_ChunkedBody_ProductionAndShadowGetTheSameBytes()
+    {
+        await using var production = await TestBackend.StartAsync(async context =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            await context.Response.WriteAsync("P:" + await reader.ReadToEndAsync());
+        });
+        var shadowBodies = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var shadow = await TestBackend.StartAsync(async context =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            shadowBodies.Enqueue(await reader.ReadToEndAsync());
+            await context.Response.WriteAsync("S");
+        });
+        await using var gateway = await GatewayHarness.StartAsync(new GatewayRoutes(0, new("v1", production.Url, "p"), new("v2", shadow.Url, "s")));
+        var text = string.Concat(Enumerable.Range(0, 3000).Select(i => $"{{\"row\":{i}}}"));
+
+        // No Content-Length: the body arrives chunked and is copied as the forwarder streams it.
+        using var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(text)));
+        content.Headers.ContentType = new("application/json");
+        using var response = await gateway.Client.PostAsync("/v1/predict", content, Ct);
+
+        (await response.Content.ReadAsStringAsync(Ct)).ShouldBe("P:" + text);
+        var lines = await WaitForLinesAsync(gateway.Dir.Combine("mirror.jsonl"), 1);
+        var line = JsonDocument.Parse(lines[0]).RootElement;
+        line.GetProperty("requestBody").GetString().ShouldBe(text);
+        line.GetProperty("productionBody").GetString().ShouldBe("P:" + text);
+        shadowBodies.ShouldBe([text]);
+    }
+
+    [Fact]
+    public async Task Mirror_BodyOverTheMirrorLimit_ForwardedWholeNotMirroredAndCounted()
+    {
+        await using var production = await TestBackend.StartAsync(async context =>
+        {
+            var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+            await context.Response.WriteAsync(buffer.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        });
+        await using var shadow = await TestBackend.ConstantAsync("S");
+        await using var gateway = await GatewayHarness.StartAsync(new GatewayRoutes(0, new("v1", production.Url, "p"), new("v2", shadow.Url, "s")));
+        var big = new byte[Mirroring.MirrorQueue.MaxBodyBytes + 10];
+
+        // Chunked, so the gateway learns the size only while forwarding: production must still get every byte.
+        using var chunked = new StreamContent(new MemoryStream(big));
+        chunked.Headers.ContentType = new("application/octet-stream");
+        (await (await gateway.Client.PostAsync("/upload", chunked, Ct)).Content.ReadAsStringAsync(Ct)).ShouldBe(big.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var sized = new ByteArrayContent(big);
+        (await (await gateway.Client.PostAsync("/upload", sized, Ct)).Content.ReadAsStringAsync(Ct)).ShouldBe(big.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var stats = (await gateway.StateAsync(Ct)).Mirror;
+        stats.Skipped.ShouldBe(2);
+        stats.Enqueued.ShouldBe(0);
+        shadow.Requests.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Metrics_ShadowNeverAnswers_DroppedCopiesCountedInPrometheusText()
+    {
+        var release = new TaskCompletionSource();
+        await using var production = await TestBackend.ConstantAsync("P");
+        await using var shadow = await TestBackend.StartAsync(async context => await release.Task.WaitAsync(context.RequestAborted));
+        await using var gateway = await GatewayHarness.StartAsync(new GatewayRoutes(0, new("v1", production.Url, "p"), new("v2", shadow.Url, "s"), MirrorQueueCapacity: 2, MirrorConcurrency: 1));
+
+        for (var i = 0; i < 10; i++)
+        {
+            (await gateway.Client.PostAsync("/v1/predict", new StringContent("{}", Encoding.UTF8, "application/json"), Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        var stats = (await gateway.StateAsync(Ct)).Mirror;
+        var metrics = await gateway.Client.GetStringAsync(Gateway.Hosting.GatewayApp.MetricsPath, Ct);
+        stats.Dropped.ShouldBeGreaterThanOrEqualTo(7, "one copy in flight and two queued at most; the rest are dropped");
+        metrics.ShouldContain($"tollgate_gateway_mirror_dropped_total {stats.Dropped}\n");
+        metrics.ShouldContain("# TYPE tollgate_gateway_mirror_enqueued_total counter");
+        release.SetResult();
+    }
+
+    [Fact]
     public async Task Switch_UnderLoad_NoRequestFails()
     {
         await using var a = await TestBackend.ConstantAsync("A");
