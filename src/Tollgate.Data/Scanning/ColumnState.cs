@@ -38,8 +38,7 @@ internal sealed class ColumnState
     private QuantileSketch? sketchPositive;
     private QuantileSketch? sketchNegative;
 
-    private Dictionary<string, int>? categoryIndex;
-    private Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> categoryLookup;
+    private CategoryTable? categoryIndex;
     private HashSet<string>.AlternateLookup<ReadOnlySpan<char>> validLookup;
     private HashSet<string>.AlternateLookup<ReadOnlySpan<char>> missingLookup;
     private readonly List<string> names = [];
@@ -49,6 +48,9 @@ internal sealed class ColumnState
     private bool[] missingFlags = new bool[16];
     private long other;
 
+    private readonly char[] lastDate = new char[32];
+    private int lastDateLength = -1;
+    private int lastDay;
     private int minDate = int.MaxValue;
     private int maxDate = int.MinValue;
 
@@ -62,8 +64,7 @@ internal sealed class ColumnState
         checkStrings = contract.Pattern is not null || contract.MinLength is not null || contract.MaxLength is not null;
         if (kind == ColumnKind.Categorical)
         {
-            categoryIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-            categoryLookup = categoryIndex.GetAlternateLookup<ReadOnlySpan<char>>();
+            categoryIndex = new CategoryTable();
             var validSet = new HashSet<string>(contract.ValidValues ?? (IEnumerable<string>)[], StringComparer.Ordinal);
             validLookup = validSet.GetAlternateLookup<ReadOnlySpan<char>>();
             var missingSet = new HashSet<string>(contract.MissingValues, StringComparer.Ordinal);
@@ -147,7 +148,7 @@ internal sealed class ColumnState
         double x;
         if (contract.LogicalType == LogicalType.Integer)
         {
-            if (!long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+            if (!FastNumber.TryParseInt64(value, out var l))
             {
                 if (!IsDeclaredMissing(value))
                 {
@@ -225,7 +226,7 @@ internal sealed class ColumnState
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddCategory(ReadOnlySpan<char> value, long line, bool positive)
     {
-        if (!categoryLookup.TryGetValue(value, out var index))
+        if (!categoryIndex!.TryGetValue(value, out var index))
         {
             if (names.Count >= CategoryCap)
             {
@@ -277,7 +278,7 @@ internal sealed class ColumnState
     {
         var index = names.Count;
         names.Add(name);
-        categoryIndex![name] = index;
+        categoryIndex!.Add(name, index);
         if (index >= counts.Length)
         {
             Array.Resize(ref counts, counts.Length * 2);
@@ -308,28 +309,42 @@ internal sealed class ColumnState
     private void AddDate(ReadOnlySpan<char> value, long line)
     {
         int day;
-        if (isoDate)
+        if (value.Length == lastDateLength && value.SequenceEqual(lastDate.AsSpan(0, lastDateLength)))
         {
-            if (!TryIso(value, out day, out var swapped))
+            day = lastDay; // dumps are mostly ordered by date: most rows repeat the previous row's date
+        }
+        else
+        {
+            if (isoDate)
+            {
+                if (!TryIso(value, out day, out var swapped))
+                {
+                    TypeErrors.Add(line, value);
+                    if (swapped)
+                    {
+                        DateSwaps.Add(line, value);
+                    }
+
+                    return;
+                }
+            }
+            else if (!TryFormat(value, contract.Format!, out day))
             {
                 TypeErrors.Add(line, value);
-                if (swapped)
+                if (swappedFormat is not null && TryFormat(value, swappedFormat, out _))
                 {
                     DateSwaps.Add(line, value);
                 }
 
                 return;
             }
-        }
-        else if (!TryFormat(value, contract.Format!, out day))
-        {
-            TypeErrors.Add(line, value);
-            if (swappedFormat is not null && TryFormat(value, swappedFormat, out _))
-            {
-                DateSwaps.Add(line, value);
-            }
 
-            return;
+            if (value.Length <= lastDate.Length)
+            {
+                value.CopyTo(lastDate);
+                lastDateLength = value.Length;
+                lastDay = day;
+            }
         }
 
         if (day < minDate)
@@ -402,6 +417,7 @@ internal sealed class ColumnState
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Digits(ReadOnlySpan<char> s, out int value)
     {
         value = 0;
@@ -463,7 +479,7 @@ internal sealed class ColumnState
         for (var i = 0; i < o.names.Count; i++)
         {
             var name = o.names[i];
-            if (!categoryIndex!.TryGetValue(name, out var index))
+            if (!categoryIndex!.TryGetValue(name.AsSpan(), out var index))
             {
                 if (names.Count >= CategoryCap)
                 {

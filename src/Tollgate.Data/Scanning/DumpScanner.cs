@@ -48,88 +48,100 @@ public static class DumpScanner
         var hint = DelimiterHint(header, headerLine, format.Delimiter);
 
         var states = new List<ScanState>();
-        var workers = Math.Max(1, plan.Workers);
-        if (workers == 1 || bytes <= plan.BlockBytes)
+        try
         {
-            var state = new ScanState(plan, header, keySets);
-            states.Add(state);
-            foreach (var block in reader.Blocks())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                state.ParseBlock(block.Buffer, block.Length, block.FirstLine, block.Offset, format);
-                ArrayPool<byte>.Shared.Return(block.Buffer);
-            }
-        }
-        else
-        {
-            using var queue = new BlockingCollection<Block>(boundedCapacity: workers * 2);
-            var tasks = Enumerable.Range(0, workers).Select(_ =>
+            var workers = Math.Max(1, plan.Workers);
+            if (workers == 1 || bytes <= plan.BlockBytes)
             {
                 var state = new ScanState(plan, header, keySets);
                 states.Add(state);
-                return Task.Factory.StartNew(
-                    () =>
-                    {
-                        foreach (var block in queue.GetConsumingEnumerable(cancellationToken))
-                        {
-                            state.ParseBlock(block.Buffer, block.Length, block.FirstLine, block.Offset, format);
-                            ArrayPool<byte>.Shared.Return(block.Buffer);
-                        }
-                    },
-                    cancellationToken,
-                    TaskCreationOptions.LongRunning,
-                    TaskScheduler.Default);
-            }).ToArray();
-            try
-            {
                 foreach (var block in reader.Blocks())
                 {
-                    queue.Add(block, cancellationToken);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    state.ParseBlock(block.Buffer, block.Length, block.FirstLine, block.Offset, format);
+                    ArrayPool<byte>.Shared.Return(block.Buffer);
                 }
             }
-            finally
+            else
             {
-                queue.CompleteAdding();
-                Task.WaitAll(tasks, cancellationToken);
+                using var queue = new BlockingCollection<Block>(boundedCapacity: workers * 2);
+                var tasks = Enumerable.Range(0, workers).Select(_ =>
+                {
+                    var state = new ScanState(plan, header, keySets);
+                    states.Add(state);
+                    return Task.Factory.StartNew(
+                        () =>
+                        {
+                            foreach (var block in queue.GetConsumingEnumerable(cancellationToken))
+                            {
+                                state.ParseBlock(block.Buffer, block.Length, block.FirstLine, block.Offset, format);
+                                ArrayPool<byte>.Shared.Return(block.Buffer);
+                            }
+
+                            state.SealKeys();
+                        },
+                        cancellationToken,
+                        TaskCreationOptions.LongRunning,
+                        TaskScheduler.Default);
+                }).ToArray();
+                try
+                {
+                    foreach (var block in reader.Blocks())
+                    {
+                        queue.Add(block, cancellationToken);
+                    }
+                }
+                finally
+                {
+                    queue.CompleteAdding();
+                    Task.WaitAll(tasks, cancellationToken);
+                }
+            }
+
+            var merged = states[0];
+            foreach (var other in states.Skip(1))
+            {
+                merged.Merge(other);
+            }
+
+            var keys = FinishKeys(path, plan, header, keySets, states, reader.HeaderLines, format);
+            if (headerUtf8Bad && merged.InvalidUtf8Offset is null)
+            {
+                var bad = ScanState.FirstInvalidUtf8(reader.HeaderBytes);
+                merged.InvalidUtf8Offset = bad + (reader.HasBom ? 3 : 0);
+                merged.InvalidUtf8Line = 1;
+            }
+
+            return new ScanResult
+            {
+                Path = path,
+                Bytes = bytes,
+                Sha256 = reader.FinishHash(),
+                Hmac = reader.Hmac,
+                Rows = merged.Rows,
+                Header = header,
+                MissingColumns = missing,
+                UnexpectedColumns = unexpected,
+                DuplicateHeaderColumns = duplicates,
+                Ragged = merged.Ragged,
+                LongRecords = reader.LongRecords,
+                InvalidUtf8Offset = merged.InvalidUtf8Offset,
+                InvalidUtf8Line = merged.InvalidUtf8Line,
+                HadBom = reader.HasBom,
+                DelimiterHint = hint,
+                Columns = Collect(plan, merged),
+                Keys = keys,
+                LabelPositive = merged.LabelPositive,
+                LabelCount = merged.LabelCount,
+            };
+        }
+        finally
+        {
+            foreach (var state in states)
+            {
+                state.DisposeKeys(); // spill files go even when the scan is cancelled or fails
             }
         }
-
-        var merged = states[0];
-        foreach (var other in states.Skip(1))
-        {
-            merged.Merge(other);
-        }
-
-        var keys = FinishKeys(path, plan, header, keySets, states, reader.HeaderLines, format);
-        if (headerUtf8Bad && merged.InvalidUtf8Offset is null)
-        {
-            var bad = ScanState.FirstInvalidUtf8(reader.HeaderBytes);
-            merged.InvalidUtf8Offset = bad + (reader.HasBom ? 3 : 0);
-            merged.InvalidUtf8Line = 1;
-        }
-
-        return new ScanResult
-        {
-            Path = path,
-            Bytes = bytes,
-            Sha256 = reader.FinishHash(),
-            Hmac = reader.Hmac,
-            Rows = merged.Rows,
-            Header = header,
-            MissingColumns = missing,
-            UnexpectedColumns = unexpected,
-            DuplicateHeaderColumns = duplicates,
-            Ragged = merged.Ragged,
-            LongRecords = reader.LongRecords,
-            InvalidUtf8Offset = merged.InvalidUtf8Offset,
-            InvalidUtf8Line = merged.InvalidUtf8Line,
-            HadBom = reader.HasBom,
-            DelimiterHint = hint,
-            Columns = Collect(plan, merged),
-            Keys = keys,
-            LabelPositive = merged.LabelPositive,
-            LabelCount = merged.LabelCount,
-        };
     }
 
     internal static IReadOnlyDictionary<string, ColumnScan> Collect(ScanPlan plan, ScanState merged)

@@ -1,47 +1,122 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Tollgate.Data.Scanning;
 
 /// <summary>
 /// Collects one 64-bit value per row for a key (the integer itself for a single integer key, else a 64-bit hash of the
-/// parts) so duplicates are found by sorting: 8 bytes per row, no strings kept. Hash collisions are re-checked against
-/// the real values in a second pass before anything is reported.
+/// parts) so duplicates are found by sorting: no strings kept. Memory stays flat whatever the file size: values fill a
+/// run of <see cref="DefaultRunLength"/> (8 MiB), a full run is sorted on the worker that filled it, one sorted run
+/// stays in memory and later ones spill to a temporary file; duplicates are found by merging the sorted runs of every
+/// worker. Hash collisions are re-checked against the real values in a second pass before anything is reported.
 /// </summary>
-internal sealed class KeyCollector
+internal sealed class KeyCollector : IDisposable
 {
-    private const int ChunkSize = 1 << 16;
-    private readonly List<long[]> full = [];
+    /// <summary>Values per run: 1 Mi × 8 bytes.</summary>
+    public const int DefaultRunLength = 1 << 20;
+
+    private readonly int runLength;
+    private readonly int memoryRuns;
+    private readonly List<long[]> runs = [];
+    private readonly List<string> spills = [];
     private long[] current = new long[256];
     private int used;
+    private bool sealedRun;
 
-    public KeyCollector(KeySet set)
+    /// <param name="set">The key.</param>
+    /// <param name="runLength">Values per sorted run.</param>
+    /// <param name="memoryRuns">Full sorted runs kept in memory before runs spill to disk.</param>
+    public KeyCollector(KeySet set, int runLength = DefaultRunLength, int memoryRuns = 1)
     {
         Set = set;
+        this.runLength = runLength;
+        this.memoryRuns = memoryRuns;
     }
 
     public KeySet Set { get; }
 
-    public long Count => ((long)full.Count * ChunkSize) + used;
+    public long Count { get; private set; }
+
+    /// <summary>Runs written to disk so far (for tests and diagnostics).</summary>
+    public int SpilledRuns => spills.Count;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(long value)
     {
         if (used == current.Length)
         {
-            if (current.Length < ChunkSize)
-            {
-                Array.Resize(ref current, current.Length * 4);
-            }
-            else
-            {
-                full.Add(current);
-                current = new long[ChunkSize];
-                used = 0;
-            }
+            FullRun();
         }
 
         current[used++] = value;
+        Count++;
+    }
+
+    /// <summary>Sorts the last, partial run; called by the worker that filled it, so sorting runs on every core.</summary>
+    public void Seal()
+    {
+        if (!sealedRun)
+        {
+            RadixSort.Sort(current.AsSpan(0, used), ScratchFor(used));
+            sealedRun = true;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var file in spills)
+        {
+            File.Delete(file);
+        }
+
+        spills.Clear();
+        runs.Clear();
+        current = [];
+        used = 0;
+    }
+
+    /// <summary>One scratch buffer per thread for the radix sort (runs are at most <see cref="DefaultRunLength"/>).</summary>
+    [ThreadStatic]
+    private static long[]? scratch;
+
+    private static Span<long> ScratchFor(int length)
+    {
+        if (scratch is null || scratch.Length < length)
+        {
+            scratch = new long[length];
+        }
+
+        return scratch;
+    }
+
+    private void FullRun()
+    {
+        if (current.Length < runLength)
+        {
+            Array.Resize(ref current, Math.Min(runLength, current.Length * 4));
+            return;
+        }
+
+        RadixSort.Sort(current.AsSpan(0, used), ScratchFor(used));
+        if (runs.Count < memoryRuns)
+        {
+            runs.Add(current);
+            current = new long[runLength];
+        }
+        else
+        {
+            var dir = Path.Combine(Path.GetTempPath(), "tollgate-keys");
+            Directory.CreateDirectory(dir);
+            var file = Path.Combine(dir, $"{Environment.ProcessId}-{Path.GetRandomFileName()}.run");
+            using (var stream = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                stream.Write(MemoryMarshal.AsBytes(current.AsSpan(0, used)));
+            }
+
+            spills.Add(file);
+        }
+
+        used = 0;
     }
 
     /// <summary>The key of a single-column row value, or null when it is empty (nulls are <c>column.required</c>'s business).</summary>
@@ -52,7 +127,7 @@ internal sealed class KeyCollector
             return null;
         }
 
-        if (set.IntegerKey && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v))
+        if (set.IntegerKey && FastNumber.TryParseInt64(value, out var v))
         {
             return v;
         }
@@ -80,44 +155,120 @@ internal sealed class KeyCollector
     }
 
     /// <summary>
-    /// Sorts every collector's values together and returns the values that occur more than once (at most
-    /// <paramref name="keep"/>) and the number of surplus rows.
+    /// Merges the sorted runs of every collector and returns the values that occur more than once (at most
+    /// <paramref name="keep"/>) and the number of surplus rows. Disposes the collectors (their spill files go).
     /// </summary>
     public static (HashSet<long> Duplicates, long Surplus) FindDuplicates(IReadOnlyList<KeyCollector> collectors, int keep)
     {
-        var total = collectors.Sum(c => c.Count);
-        var all = new long[total];
-        long at = 0;
-        foreach (var c in collectors)
+        var cursors = new List<RunCursor>();
+        try
         {
-            for (var i = 0; i < c.full.Count; i++)
+            foreach (var c in collectors)
             {
-                c.full[i].CopyTo(all, at);
-                at += ChunkSize;
-                c.full[i] = [];
+                c.Seal();
+                cursors.AddRange(c.runs.Select(r => RunCursor.Of(r, r.Length)));
+                cursors.AddRange(c.spills.Select(RunCursor.Of));
+                cursors.Add(RunCursor.Of(c.current, c.used));
             }
 
-            Array.Copy(c.current, 0, all, at, c.used);
-            at += c.used;
-            c.current = [];
-            c.used = 0;
-        }
-
-        Array.Sort(all);
-        var duplicates = new HashSet<long>();
-        long surplus = 0;
-        for (long i = 1; i < all.LongLength; i++)
-        {
-            if (all[i] == all[i - 1])
+            cursors.RemoveAll(r => !r.Valid);
+            var duplicates = new HashSet<long>();
+            long surplus = 0;
+            var first = true;
+            long previous = 0;
+            while (cursors.Count > 0)
             {
-                surplus++;
-                if (duplicates.Count < keep)
+                // Few runs (two per worker for a 1 GB file): a linear minimum beats a heap.
+                var min = 0;
+                for (var i = 1; i < cursors.Count; i++)
                 {
-                    duplicates.Add(all[i]);
+                    if (cursors[i].Current < cursors[min].Current)
+                    {
+                        min = i;
+                    }
+                }
+
+                var run = cursors[min];
+                var value = run.Current;
+                if (!first && value == previous)
+                {
+                    surplus++;
+                    if (duplicates.Count < keep)
+                    {
+                        duplicates.Add(value);
+                    }
+                }
+
+                first = false;
+                previous = value;
+                if (!run.MoveNext())
+                {
+                    run.Dispose();
+                    cursors[min] = cursors[^1];
+                    cursors.RemoveAt(cursors.Count - 1);
                 }
             }
+
+            return (duplicates, surplus);
+        }
+        finally
+        {
+            foreach (var r in cursors)
+            {
+                r.Dispose();
+            }
+
+            foreach (var c in collectors)
+            {
+                c.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Reads one sorted run, from memory or from its spill file.</summary>
+    private sealed class RunCursor : IDisposable
+    {
+        private readonly FileStream? stream;
+        private long[] buffer;
+        private int length;
+        private int position;
+
+        private RunCursor(long[] buffer, int length, FileStream? stream)
+        {
+            this.buffer = buffer;
+            this.length = length;
+            this.stream = stream;
+            if (stream is not null)
+            {
+                Refill();
+            }
         }
 
-        return (duplicates, surplus);
+        public bool Valid => position < length;
+
+        public long Current => buffer[position];
+
+        public static RunCursor Of(long[] values, int length) => new(values, length, null);
+
+        public static RunCursor Of(string file) =>
+            new(new long[1 << 16], 0, new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool MoveNext() => ++position < length || (stream is not null && Refill());
+
+        public void Dispose()
+        {
+            stream?.Dispose();
+            buffer = [];
+            length = 0;
+        }
+
+        private bool Refill()
+        {
+            var read = stream!.ReadAtLeast(MemoryMarshal.AsBytes(buffer.AsSpan()), buffer.Length * sizeof(long), throwOnEndOfStream: false);
+            length = read / sizeof(long);
+            position = 0;
+            return length > 0;
+        }
     }
 }

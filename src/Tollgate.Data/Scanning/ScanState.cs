@@ -214,6 +214,24 @@ internal sealed class ScanState
         }
     }
 
+    /// <summary>Sorts the last run of every key collector (on this worker's thread).</summary>
+    public void SealKeys()
+    {
+        foreach (var k in Keys)
+        {
+            k.Seal();
+        }
+    }
+
+    /// <summary>Drops every key collector's runs and spill files (idempotent).</summary>
+    public void DisposeKeys()
+    {
+        foreach (var k in Keys)
+        {
+            k.Dispose();
+        }
+    }
+
     public void Merge(ScanState other)
     {
         Rows += other.Rows;

@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+
+namespace Tollgate.Data.Scanning;
+
+/// <summary>
+/// Integer parsing for the scan's hot loop: the common shape (an optional sign and up to 18 digits) is read inline;
+/// anything else goes to <see cref="long.TryParse(ReadOnlySpan{char}, NumberStyles, IFormatProvider?, out long)"/>
+/// with the same styles, so the accepted set is exactly the framework's.
+/// </summary>
+internal static class FastNumber
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryParseInt64(ReadOnlySpan<char> s, out long value) =>
+        TrySimple(s, out value) || long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TrySimple(ReadOnlySpan<char> s, out long value)
+    {
+        value = 0;
+        var negative = false;
+        if (s.Length > 0 && (s[0] == '-' || s[0] == '+'))
+        {
+            negative = s[0] == '-';
+            s = s[1..];
+        }
+
+        if (s.IsEmpty || s.Length > 18)
+        {
+            return false;
+        }
+
+        long v = 0;
+        foreach (var c in s)
+        {
+            var d = (uint)(c - '0');
+            if (d > 9)
+            {
+                return false;
+            }
+
+            v = (v * 10) + d;
+        }
+
+        value = negative ? -v : v;
+        return true;
+    }
+}
