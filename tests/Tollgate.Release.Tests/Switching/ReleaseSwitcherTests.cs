@@ -152,7 +152,8 @@ public sealed class ReleaseSwitcherTests
         (await bed.RunningDeploymentsAsync()).ShouldBe(1, "recovery stops the old version the killed run left draining");
     }
 
-    private static Process StartPromoteProcess(ReleaseTestBed bed, ReleasedModel target, int drainSeconds)
+    /// <summary>The FakeServer's promote mode: the real switcher in a child process a test can SIGKILL (<paramref name="extra"/>: e.g. <c>--image</c> for the Docker backend).</summary>
+    internal static Process StartPromoteProcess(ReleaseTestBed bed, ReleasedModel target, int drainSeconds, params string[] extra)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -162,7 +163,7 @@ public sealed class ReleaseSwitcherTests
         };
         foreach (var a in (string[])[ReleaseTestBed.FakeServerDll, "promote", "--store", bed.Store.Root, "--model", ReleaseTestBed.Model, "--version", target.Version,
                      "--release-dir", target.ModelDir, "--front-door-port", bed.Deploy.FrontDoorPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--ports", $"{bed.Deploy.FirstPort}-{bed.Deploy.LastPort}", "--drain-seconds", drainSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+                     "--ports", $"{bed.Deploy.FirstPort}-{bed.Deploy.LastPort}", "--drain-seconds", drainSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extra])
         {
             start.ArgumentList.Add(a);
         }
@@ -175,7 +176,7 @@ public sealed class ReleaseSwitcherTests
         return process;
     }
 
-    private static async Task WaitForAsync(Func<bool> condition)
+    internal static async Task WaitForAsync(Func<bool> condition)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (!condition())
