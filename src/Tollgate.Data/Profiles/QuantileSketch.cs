@@ -72,7 +72,7 @@ public sealed class QuantileSketch
             return;
         }
 
-        bins[key] = bins.GetValueOrDefault(key) + count;
+        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(bins, key, out _) += count;
         Count += count;
         sortedKeys = null;
         cumulative = null;
