@@ -1,0 +1,287 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Tollgate.Core.Releases;
+using Tollgate.Release.Deployment;
+using Tollgate.Release.FrontDoor;
+using Tollgate.Serving.Contracts;
+
+namespace Tollgate.Benchmarks;
+
+/// <summary>
+/// What mirroring to a shadow costs production (issue 7, goal: added p99 ≤ 5%). Real processes: the model server as
+/// production and as shadow (<see cref="LocalProcessBackend"/>) behind the real front door (<see cref="FrontDoorGateway"/>),
+/// driven open loop at a fixed, moderate rate (requests are sent on schedule whatever the answers do), in alternating
+/// blocks without and with the shadow (ABBA order against drift), several repetitions; the figure is the median of the
+/// block p99s. CPU seconds of each process per block are reported, because on a small machine the shadow's own scoring
+/// competes with production for the same cores. Rate: TOLLGATE_BENCH_FRONT_DOOR_RATE (default 400 requests/s).
+/// </summary>
+public sealed class FrontDoorBenchmark : IBenchmark
+{
+    private const string Model = "bench-front-door";
+    private const int FrontDoorPort = 28280;
+
+    public string Name => "front-door";
+
+    public async Task<JsonObject> RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
+    {
+        if (ProgramLocator.Locate("Tollgate.Gateway", "TOLLGATE_GATEWAY_DLL") is null || ProgramLocator.Locate("Tollgate.Serving", "TOLLGATE_SERVING_DLL") is null)
+        {
+            return new JsonObject { ["skipped"] = "Tollgate.Gateway or Tollgate.Serving is not built in this build slot: dotnet build src/Tollgate.Gateway -c Release (and src/Tollgate.Serving)" };
+        }
+
+        var rate = Environment.GetEnvironmentVariable("TOLLGATE_BENCH_FRONT_DOOR_RATE") is { Length: > 0 } r ? double.Parse(r, CultureInfo.InvariantCulture) : 400;
+        var repetitions = context.Quick ? 3 : 5;
+        var blockSeconds = context.Quick ? 4 : 10;
+        var candidate = ServingBenchmark.FindCandidate(context);
+        var root = Path.Combine(context.WorkDir, "front-door");
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+
+        var contractPath = Path.Combine(context.RepoRoot, "data-contracts", "bank-marketing.odcs.yaml");
+        var rows = ServingBenchmark.BankRows(context.RepoRoot, ServingContract.Load(contractPath), 200);
+        var bodies = rows.Select(row => System.Text.Encoding.UTF8.GetBytes(row.ToJsonString())).ToArray();
+        var store = new ReleaseStore(Path.Combine(root, "store"));
+        var backend = new LocalProcessBackend(store.Root, LocalProcessBackend.DefaultServer, TimeProvider.System);
+        using var frontDoor = new FrontDoorGateway(store.ModelRoot(Model), FrontDoorPort);
+        var deployments = new List<Deployment>();
+        try
+        {
+            var production = await StartAsync(backend, Release(root, candidate, contractPath, "v1-production"), FrontDoorPort + 1, "production", cancellationToken);
+            deployments.Add(production);
+            var shadow = await StartAsync(backend, Release(root, candidate, contractPath, "v2-shadow"), FrontDoorPort + 2, "shadow", cancellationToken);
+            deployments.Add(shadow);
+            await frontDoor.EnsureRunningAsync(cancellationToken);
+            var productionRoute = new GatewayUpstream("v1-production", production.Url, production.Name);
+            var shadowRoute = new GatewayUpstream("v2-shadow", shadow.Url, shadow.Name);
+            await frontDoor.SwitchAsync(routes => routes with { Production = productionRoute, Shadow = null }, cancellationToken);
+            var gatewayPid = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(store.ModelRoot(Model), "gateway.json"), cancellationToken)).RootElement.GetProperty("pid").GetInt32();
+            var pids = new Dictionary<string, int>
+            {
+                ["gateway"] = gatewayPid,
+                ["production"] = int.Parse(production.Handle, CultureInfo.InvariantCulture),
+                ["shadow"] = int.Parse(shadow.Handle, CultureInfo.InvariantCulture),
+            };
+
+            using var client = new HttpClient(new SocketsHttpHandler
+            {
+                UseProxy = false,
+                MaxConnectionsPerServer = 512,
+                PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            })
+            { Timeout = TimeSpan.FromSeconds(10) };
+            var url = new Uri(frontDoor.Url + "/v1/predict");
+
+            context.Log.WriteLine($"[front-door] production {production.Url}, shadow {shadow.Url}, front door {frontDoor.Url}; warming up at {rate:0} req/s");
+            await frontDoor.SwitchAsync(routes => routes with { Shadow = shadowRoute }, cancellationToken);
+            await OpenLoop.RunAsync(client, url, bodies, rate, TimeSpan.FromSeconds(2), cancellationToken);
+            await frontDoor.SwitchAsync(routes => routes with { Shadow = null }, cancellationToken);
+            await OpenLoop.RunAsync(client, url, bodies, rate, TimeSpan.FromSeconds(2), cancellationToken);
+
+            var blocks = new JsonArray();
+            var without = new List<double>();
+            var with = new List<double>();
+            for (var rep = 0; rep < repetitions; rep++)
+            {
+                // ABBA: the order flips every repetition, so a slow drift of the machine's load biases neither side.
+                foreach (var mirrored in rep % 2 == 0 ? new[] { false, true } : [true, false])
+                {
+                    await frontDoor.SwitchAsync(routes => routes with { Shadow = mirrored ? shadowRoute : null }, cancellationToken);
+                    var cpuBefore = pids.ToDictionary(p => p.Key, p => CpuSeconds(p.Value));
+                    var block = await OpenLoop.RunAsync(client, url, bodies, rate, TimeSpan.FromSeconds(blockSeconds), cancellationToken);
+                    var cpu = new JsonObject();
+                    foreach (var (name, pid) in pids)
+                    {
+                        cpu[name] = Math.Round((CpuSeconds(pid) - cpuBefore[name]) / block.Seconds, 3);
+                    }
+
+                    block.Json["mirrored"] = mirrored;
+                    block.Json["cpuCoresUsed"] = cpu;
+                    blocks.Add(block.Json);
+                    (mirrored ? with : without).Add(block.P99);
+                    context.Log.WriteLine($"[front-door] rep {rep + 1} {(mirrored ? "with shadow   " : "without shadow")}: p50 {block.Json["p50Ms"]} ms, p99 {block.P99:0.000} ms, failed {block.Json["failed"]}, cpu {cpu.ToJsonString()}");
+                }
+            }
+
+            var mirror = await MirrorStatsAsync(client, frontDoor.Url, cancellationToken);
+            var p99Without = Median(without);
+            var p99With = Median(with);
+            var added = Math.Round(((p99With / p99Without) - 1) * 100, 2);
+            context.Log.WriteLine($"[front-door] p99 without {p99Without:0.000} ms, with shadow {p99With:0.000} ms: {added:+0.0;-0.0}% (goal ≤ 5%)");
+            return new JsonObject
+            {
+                ["setup"] = "real processes: Tollgate.Serving as production and as shadow (LocalProcessBackend) behind Tollgate.Gateway (FrontDoorGateway), all on 127.0.0.1",
+                ["candidate"] = candidate,
+                ["loadGenerator"] = "in-process open loop: request i is sent at start + i/rate whatever earlier answers do; latency from send to the whole answer; real bank rows, one per request",
+                ["ratePerSecond"] = rate,
+                ["repetitions"] = repetitions,
+                ["blockSeconds"] = blockSeconds,
+                ["p99WithoutShadowMs"] = p99Without,
+                ["p99WithShadowMs"] = p99With,
+                ["addedP99Percent"] = added,
+                ["goalAddedP99Percent"] = 5,
+                ["goalMet"] = added <= 5,
+                ["mirror"] = mirror,
+                ["blocks"] = blocks,
+                ["note"] = $"{rate:0} requests/s open loop on a {Environment.ProcessorCount}-core machine shared with other work. With a shadow, every request is scored twice (production and shadow processes), so the shadow's CPU (see cpuCoresUsed) competes with production for the same cores; the front door's own part is one enqueue, the shadow is sent to by nice-19 threads, but the shadow process runs at normal priority.",
+            };
+        }
+        finally
+        {
+            foreach (var deployment in deployments)
+            {
+                await backend.StopAsync(deployment, TimeSpan.FromSeconds(5), CancellationToken.None);
+            }
+
+            await frontDoor.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task<Deployment> StartAsync(LocalProcessBackend backend, string releaseDir, int port, string role, CancellationToken ct)
+    {
+        var version = Path.GetFileName(releaseDir);
+        var deployment = await backend.StartAsync(new DeploymentRequest(Model, version, releaseDir, null, port, role, null), ct);
+        using var probe = new ServerProbe();
+        var problem = await probe.WaitReadyAsync(deployment.Url, TimeSpan.FromSeconds(120), async () => (await backend.InspectAsync(deployment, ct)).Running, ct);
+        ServerProbe.ThrowIf(problem, role, deployment.Log);
+        return deployment;
+    }
+
+    /// <summary>A release folder: the candidate's files with their own version, and the contract the server validates with.</summary>
+    private static string Release(string root, string candidate, string contractPath, string version)
+    {
+        var dir = Path.Combine(root, "releases", version);
+        Directory.CreateDirectory(dir);
+        foreach (var file in Directory.GetFiles(candidate))
+        {
+            File.Copy(file, Path.Combine(dir, Path.GetFileName(file)), overwrite: true);
+        }
+
+        var meta = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "candidate.json")))!.AsObject();
+        meta["version"] = version;
+        File.WriteAllText(Path.Combine(dir, "candidate.json"), meta.ToJsonString());
+        File.Copy(contractPath, Path.Combine(dir, "contract.odcs.yaml"), overwrite: true);
+        return dir;
+    }
+
+    private static async Task<JsonNode?> MirrorStatsAsync(HttpClient client, string frontDoorUrl, CancellationToken ct)
+    {
+        var state = JsonNode.Parse(await client.GetStringAsync(new Uri(frontDoorUrl + "/_tollgate/gateway"), ct));
+        return state?["mirror"]?.DeepClone();
+    }
+
+    /// <summary>User + system CPU time of a process from /proc (Linux), in seconds; NaN elsewhere.</summary>
+    private static double CpuSeconds(int pid)
+    {
+        var path = $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat";
+        if (!File.Exists(path))
+        {
+            return double.NaN;
+        }
+
+        var text = File.ReadAllText(path);
+        var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        // After "pid (comm) ", field 3 (state) is index 0; utime and stime are fields 14 and 15.
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    /// <summary>One block of the open-loop generator: its JSON, the p99 from send, and how long it took.</summary>
+    internal sealed record Block(JsonObject Json, double P99, double P99FromSchedule, double Seconds);
+
+    /// <summary>
+    /// Open loop: a dispatcher thread sends request i at start + i/rate (sleeping, not spinning, so it leaves the cores
+    /// to the servers) and never waits for answers. Latency is reported from the send to the whole answer (p99Ms) and
+    /// from the scheduled time (p99FromScheduleMs: adds the dispatcher's lateness — timer granularity of about 1 ms and
+    /// CPU contention — so queueing in front of the send cannot hide, i.e. no coordinated omission).
+    /// </summary>
+    internal static class OpenLoop
+    {
+        public static async Task<Block> RunAsync(HttpClient client, Uri url, byte[][] bodies, double rate, TimeSpan duration, CancellationToken ct)
+        {
+            var total = Math.Max(1, (int)(rate * duration.TotalSeconds));
+            var latencies = new double[total];
+            var fromSchedule = new double[total];
+            var lags = new double[total];
+            var tasks = new Task[total];
+            var failed = 0;
+            var clock = Stopwatch.StartNew();
+            var dispatcher = new Thread(() =>
+            {
+                for (var i = 0; i < total; i++)
+                {
+                    var due = i / rate;
+                    while (clock.Elapsed.TotalSeconds < due)
+                    {
+                        Thread.Sleep(1);
+                    }
+
+                    lags[i] = (clock.Elapsed.TotalSeconds - due) * 1000;
+                    tasks[i] = SendAsync(i, due);
+                }
+            })
+            { IsBackground = true, Name = "bench-open-loop-dispatcher" };
+            dispatcher.Start();
+            await Task.Run(dispatcher.Join, ct);
+            await Task.WhenAll(tasks);
+            var seconds = clock.Elapsed.TotalSeconds;
+            Array.Sort(latencies);
+            Array.Sort(fromSchedule);
+            Array.Sort(lags);
+            var p99 = Percentile(latencies, 0.99);
+            var p99Schedule = Percentile(fromSchedule, 0.99);
+            return new Block(
+                new JsonObject
+                {
+                    ["targetRequestsPerSecond"] = Math.Round(rate, 1),
+                    ["achievedRequestsPerSecond"] = Math.Round(total / seconds, 1),
+                    ["requests"] = total,
+                    ["failed"] = failed,
+                    ["p50Ms"] = Percentile(latencies, 0.50),
+                    ["p90Ms"] = Percentile(latencies, 0.90),
+                    ["p99Ms"] = p99,
+                    ["maxMs"] = Math.Round(latencies[^1], 3),
+                    ["p99FromScheduleMs"] = p99Schedule,
+                    ["sendLagP50Ms"] = Percentile(lags, 0.50),
+                    ["sendLagP99Ms"] = Percentile(lags, 0.99),
+                },
+                p99,
+                p99Schedule,
+                seconds);
+
+            async Task SendAsync(int i, double due)
+            {
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var content = new ByteArrayContent(bodies[i % bodies.Length]);
+                    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+                    using var response = await client.PostAsync(url, content, ct);
+                    await response.Content.ReadAsByteArrayAsync(ct);
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        Interlocked.Increment(ref failed);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    Interlocked.Increment(ref failed);
+                }
+                catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    Interlocked.Increment(ref failed);
+                }
+
+                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                fromSchedule[i] = (clock.Elapsed.TotalSeconds - due) * 1000;
+            }
+        }
+
+        private static double Percentile(double[] sorted, double q) => Math.Round(sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))], 3);
+    }
+}
