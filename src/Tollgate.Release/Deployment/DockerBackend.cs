@@ -13,7 +13,8 @@ namespace Tollgate.Release.Deployment;
 /// named <c>model-version-port</c>, runs with host networking (the engine has no bridge; traffic stays on 127.0.0.1)
 /// and binds its server to <c>127.0.0.1:port</c>; its <see cref="DockerLabels"/> are the backend's only state, so any
 /// runner on the same engine sees the same deployments. A crashing server is restarted by the engine a few times
-/// (<c>on-failure:3</c>), which <see cref="InspectAsync"/> reports as restarts. A stopped container's output is saved
+/// (<c>on-failure:3</c>), which <see cref="InspectAsync"/> reports as restarts, with the server's memory (from /proc
+/// when the engine is local, else the engine's stats API). A stopped container's output is saved
 /// to <c>&lt;store&gt;/&lt;model&gt;/deployments/&lt;name&gt;.log</c> before it is removed, so failure messages can
 /// point at it.
 /// </summary>
@@ -151,7 +152,7 @@ public sealed partial class DockerBackend : IDeploymentBackend, IDisposable
 
                 // A container between two engine restarts is not serving: it counts as down, its restarts show it.
                 var running = container.State.Running && !container.State.Restarting;
-                return new DeploymentStatus(running, (int)container.RestartCount, running ? await MemoryAsync(container.ID, cancellationToken) : null);
+                return new DeploymentStatus(running, (int)container.RestartCount, running ? LocalResidentBytes(container) ?? await MemoryAsync(container.ID, cancellationToken) : null);
             },
             $"inspecting {deployment.Name}");
 
@@ -238,7 +239,27 @@ public sealed partial class DockerBackend : IDeploymentBackend, IDisposable
         }
     }
 
-    /// <summary>Working-set memory from the stats API (one sample, no streaming): usage minus reclaimable file cache.</summary>
+    /// <summary>
+    /// The server's resident memory read from <c>/proc</c> when the engine runs on this host (the container's main process
+    /// is the server; its cgroup names the container, so a pid of a remote engine is never mistaken for a local one) —
+    /// the figure the local backend reports too, and free: the stats API takes 0.2–0.5 s per call on a loaded machine,
+    /// and the release stages inspect on every readiness poll.
+    /// </summary>
+    private static long? LocalResidentBytes(ContainerInspectResponse container)
+    {
+        try
+        {
+            return container.State.Pid > 0 && File.ReadAllText($"/proc/{container.State.Pid.ToString(CultureInfo.InvariantCulture)}/cgroup").Contains(container.ID, StringComparison.Ordinal)
+                ? DetachedProcess.ResidentBytes((int)container.State.Pid)
+                : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Working-set memory from the stats API (remote engines) (one sample, no streaming): usage minus reclaimable file cache.</summary>
     private async Task<long?> MemoryAsync(string id, CancellationToken cancellationToken)
     {
         ContainerStatsResponse? sample = null;

@@ -82,7 +82,7 @@ public sealed class DockerBackendTests
             var status = await backend.InspectAsync(deployment, Ct);
             status.Running.ShouldBeTrue();
             status.Restarts.ShouldBe(0);
-            status.MemoryBytes!.Value.ShouldBeGreaterThan(10L * 1024 * 1024, "memory comes from the engine's stats API");
+            status.MemoryBytes!.Value.ShouldBeGreaterThan(10L * 1024 * 1024, "memory of the running server is reported");
 
             using var client = new DockerClientConfiguration(DockerEndpoint.Resolve()).CreateClient();
             var container = await client.Containers.InspectContainerAsync(deployment.Handle, Ct);
