@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Tollgate.Core.Errors;
 using Tollgate.Modeling.Scoring;
@@ -22,6 +23,7 @@ public sealed class RowValidator
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth, AllowTrailingCommas = false };
 
     private readonly Dictionary<string, Rule> rules = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Rule>.AlternateLookup<ReadOnlySpan<char>> rulesBySpan;
     private readonly FeatureSchema schema;
     private readonly int maxBatchRows;
 
@@ -69,6 +71,7 @@ public sealed class RowValidator
         }
 
         AllowedFields = string.Join(", ", rules.Keys);
+        rulesBySpan = rules.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     private enum RuleKind
@@ -162,7 +165,7 @@ public sealed class RowValidator
         var seen = 0;
         foreach (var property in row.EnumerateObject())
         {
-            if (!rules.TryGetValue(property.Name, out var rule))
+            if (FindRule(property) is not { } rule)
             {
                 errors.Add(new FieldError(prefix + Truncate(property.Name), $"unknown field; fields of this contract: {AllowedFields}."));
                 continue;
@@ -173,9 +176,11 @@ public sealed class RowValidator
                 continue;
             }
 
-            if (numeric.ContainsKey(property.Name) || categorical.ContainsKey(property.Name))
+            // Keys are the contract's own name strings: no per-request copy of a field name.
+            var name = rule.Field.Name;
+            if (numeric.ContainsKey(name) || categorical.ContainsKey(name))
             {
-                errors.Add(new FieldError(prefix + property.Name, "the field appears more than once."));
+                errors.Add(new FieldError(prefix + name, "the field appears more than once."));
                 continue;
             }
 
@@ -185,15 +190,15 @@ public sealed class RowValidator
             {
                 if (rule.Field.Required)
                 {
-                    errors.Add(new FieldError(prefix + property.Name, "is required by the contract; null is not allowed."));
+                    errors.Add(new FieldError(prefix + name, "is required by the contract; null is not allowed."));
                 }
                 else if (rule.Kind == RuleKind.Numeric)
                 {
-                    numeric[property.Name] = float.NaN;
+                    numeric[name] = float.NaN;
                 }
                 else
                 {
-                    categorical[property.Name] = string.Empty;
+                    categorical[name] = string.Empty;
                 }
 
                 continue;
@@ -203,12 +208,12 @@ public sealed class RowValidator
             {
                 if (ReadNumber(value, rule.Field, prefix, errors) is { } number)
                 {
-                    numeric[property.Name] = number;
+                    numeric[name] = number;
                 }
             }
             else if (ReadCategory(value, rule.Field, prefix, errors) is { } category)
             {
-                categorical[property.Name] = category;
+                categorical[name] = category;
             }
         }
 
@@ -265,10 +270,12 @@ public sealed class RowValidator
             return null;
         }
 
-        var text = value.GetString()!;
-        if (field.ValidValues is { } domain && !domain.Contains(text))
+        // A value of the domain is answered with the domain's own string (compared on the UTF-8 bytes, escapes
+        // included): no per-request string for the common case.
+        var text = field.ValidValues is { } domain ? Canonical(value, domain) ?? value.GetString()! : value.GetString()!;
+        if (field.ValidValues is { } values && !values.Contains(text))
         {
-            errors.Add(new FieldError(prefix + field.Name, $"'{Truncate(text)}' is not in the contract's domain: {string.Join(", ", domain)}."));
+            errors.Add(new FieldError(prefix + field.Name, $"'{Truncate(text)}' is not in the contract's domain: {string.Join(", ", values)}."));
             return null;
         }
 
@@ -279,6 +286,35 @@ public sealed class RowValidator
         }
 
         return text;
+    }
+
+    /// <summary>The rule for a property, looked up without allocating its name (names with JSON escapes fall back to decoding).</summary>
+    private Rule? FindRule(JsonProperty property)
+    {
+        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        if (raw.Length <= 64 && raw.IndexOf((byte)'\\') < 0)
+        {
+            Span<char> chars = stackalloc char[64];
+            if (System.Text.Encoding.UTF8.TryGetChars(raw, chars, out var written))
+            {
+                return rulesBySpan.TryGetValue(chars[..written], out var found) ? found : null;
+            }
+        }
+
+        return rules.TryGetValue(property.Name, out var rule) ? rule : null;
+    }
+
+    private static string? Canonical(JsonElement value, IReadOnlySet<string> domain)
+    {
+        foreach (var candidate in domain)
+        {
+            if (value.ValueEquals(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
     }
 
     private static string Kind(JsonElement value) => value.ValueKind switch

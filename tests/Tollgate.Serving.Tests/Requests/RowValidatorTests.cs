@@ -24,6 +24,37 @@ public sealed class RowValidatorTests
         parsed.Rows[0].Categorical["job"].ShouldBe("technician");
     }
 
+    [Fact]
+    public void Parse_EscapedNamesAndValues_ReadLikeTheirPlainForms()
+    {
+        var plain = BankRows.Valid().ToJsonString();
+        var escaped = plain
+            .Replace("\"job\":\"technician\"", "\"jo\\u0062\":\"t\\u0065chnician\"", StringComparison.Ordinal)
+            .Replace("\"age\":", "\"\\u0061ge\":", StringComparison.Ordinal);
+        escaped.ShouldNotBe(plain);
+
+        using var parsed = validator.Parse(Encoding.UTF8.GetBytes(escaped));
+        using var expected = validator.Parse(Encoding.UTF8.GetBytes(plain));
+
+        parsed.IsValid.ShouldBeTrue(string.Join("; ", parsed.Errors));
+        parsed.Rows[0].Numeric.ShouldBe(expected.Rows[0].Numeric, ignoreOrder: true);
+        parsed.Rows[0].Categorical.ShouldBe(expected.Rows[0].Categorical, ignoreOrder: true);
+        parsed.Rows[0].Categorical["job"].ShouldBe("technician");
+    }
+
+    [Fact]
+    public void Parse_UnknownAndDuplicateFields_NamedInErrors()
+    {
+        var text = BankRows.Valid().ToJsonString();
+        var body = text[..^1] + ",\"salary\":1,\"age\":40}";
+
+        using var parsed = validator.Parse(Encoding.UTF8.GetBytes(body));
+
+        parsed.StatusCode.ShouldBe(400);
+        parsed.Errors.Select(e => e.Field).ShouldBe(["salary", "age"], ignoreOrder: true);
+        parsed.Errors.Single(e => e.Field == "age").Message.ShouldContain("more than once");
+    }
+
     [Theory]
     [InlineData("age", "16", "outside the contract's range 17..100")]
     [InlineData("age", "35.5", "expected a whole number")]
