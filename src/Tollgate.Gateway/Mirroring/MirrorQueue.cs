@@ -7,21 +7,31 @@ using Tollgate.Core.IO;
 namespace Tollgate.Gateway.Mirroring;
 
 /// <summary>
-/// Fire-and-forget mirroring: production enqueues a copy and moves on — one non-blocking <see cref="TryEnqueue"/>, no
-/// await. The queue is bounded and drops the copy when full (counted), so a slow or dead shadow costs production nothing.
-/// Copies are sent by dedicated low-priority threads (<see cref="LowPriorityThread"/>) with their own connection pool,
-/// never by the thread pool that serves production, and one more such thread appends the exchanges to the mirror log.
-/// Shadow answers are never returned to a client.
+/// Fire-and-forget mirroring: production enqueues a copy and moves on — one lock-free <see cref="TryEnqueue"/>: no
+/// await, no lock, no thread to wake (on the project's virtual machines a wake-up, i.e. a context switch, costs more
+/// than the whole copy). The queue is bounded and drops the copy when full (counted), so a slow or dead shadow costs
+/// production nothing. Dedicated low-priority threads (<see cref="LowPriorityThread"/>) poll the queue — every
+/// millisecond or so while copies flow, backing off to <see cref="IdlePoll"/> when idle — and send with their own
+/// connection pool, never on the thread pool that serves production; one more such thread appends the exchanges to the
+/// mirror log in batches every <see cref="LogInterval"/>. Shadow answers are never returned to a client.
 /// </summary>
 public sealed class MirrorQueue : BackgroundService
 {
     /// <summary>Bodies above this are not mirrored (and production bodies above it are logged truncated).</summary>
     public const int MaxBodyBytes = 1 << 20;
 
+    /// <summary>Longest pause of an idle mirror thread between looks at the queue (the most a first copy waits).</summary>
+    public static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How often the log thread appends the exchanges gathered meanwhile.</summary>
+    public static readonly TimeSpan LogInterval = TimeSpan.FromMilliseconds(200);
+
     private static readonly JsonSerializerOptions LineOptions = new(TollgateJson.Options) { WriteIndented = false };
 
-    private readonly BlockingCollection<MirrorItem> queue;
-    private readonly BlockingCollection<(string Path, MirrorRecord Record)> log = new(new ConcurrentQueue<(string, MirrorRecord)>());
+    private readonly ConcurrentQueue<MirrorItem> queue = new();
+    private readonly ConcurrentQueue<(string Path, MirrorRecord Record)> log = new();
+    private readonly int capacity;
+    private int queued;
     private readonly HttpClient client;
     private readonly int concurrency;
     private readonly ILogger<MirrorQueue> logger;
@@ -34,7 +44,7 @@ public sealed class MirrorQueue : BackgroundService
 
     public MirrorQueue(int capacity, int concurrency, ILogger<MirrorQueue> logger, TimeSpan? shadowTimeout = null)
     {
-        queue = new BlockingCollection<MirrorItem>(new ConcurrentQueue<MirrorItem>(), Math.Max(1, capacity));
+        this.capacity = Math.Max(1, capacity);
         this.concurrency = Math.Max(1, concurrency);
         this.logger = logger;
         // Its own pool: shadow connections never compete with production's for a slot.
@@ -57,41 +67,31 @@ public sealed class MirrorQueue : BackgroundService
         Interlocked.Read(ref dropped),
         Interlocked.Read(ref sent),
         Interlocked.Read(ref failed),
-        queue.Count,
+        Volatile.Read(ref queued),
         Interlocked.Read(ref skipped));
 
     /// <summary>Counts a production exchange that could not be mirrored (body over the limit, not read whole, or production failed).</summary>
     public void CountSkipped() => Interlocked.Increment(ref skipped);
 
-    /// <summary>Queues a copy; never blocks. False (and counted as dropped) when the queue is full or shut down.</summary>
+    /// <summary>Queues a copy; never blocks or wakes a thread. False (and counted as dropped) when the queue is full.</summary>
     public bool TryEnqueue(MirrorItem item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        bool added;
-        try
+        if (Interlocked.Increment(ref queued) > capacity)
         {
-            added = queue.TryAdd(item);
-        }
-        catch (InvalidOperationException)
-        {
-            added = false; // completed: the gateway is stopping
-        }
-
-        if (!added)
-        {
+            Interlocked.Decrement(ref queued);
             Interlocked.Increment(ref dropped);
             return false;
         }
 
+        queue.Enqueue(item);
         Interlocked.Increment(ref enqueued);
         return true;
     }
 
     public override void Dispose()
     {
-        queue.CompleteAdding();
-        log.CompleteAdding();
-        base.Dispose();
+        base.Dispose(); // cancels the stopping token: the threads finish their current copy and exit
         client.Dispose();
     }
 
@@ -110,20 +110,32 @@ public sealed class MirrorQueue : BackgroundService
 
     private void Work(CancellationToken ct)
     {
-        try
+        var pause = 1;
+        while (!ct.IsCancellationRequested)
         {
-            foreach (var item in queue.GetConsumingEnumerable(ct))
+            if (queue.TryDequeue(out var item))
             {
-                log.TryAdd((item.LogPath, Send(item, ct)));
+                Interlocked.Decrement(ref queued);
+                pause = 1;
+                try
+                {
+                    log.Enqueue((item.LogPath, Send(item, ct)));
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    return; // shutting down: queued copies are dropped, which mirroring allows
+                }
+                catch (ObjectDisposedException)
+                {
+                    return;
+                }
+
+                continue;
             }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // Shutting down: queued copies are dropped, which mirroring allows.
-        }
-        catch (InvalidOperationException) when (log.IsAddingCompleted)
-        {
-            // Disposed while a copy was in flight.
+
+            // Nothing queued: sleep (waking on shutdown), longer the longer the queue stays empty.
+            ct.WaitHandle.WaitOne(pause);
+            pause = Math.Min(pause * 2, (int)IdlePoll.TotalMilliseconds);
         }
     }
 
@@ -185,45 +197,32 @@ public sealed class MirrorQueue : BackgroundService
 
     private void WriteLog(CancellationToken ct)
     {
-        try
+        var lines = new Dictionary<string, StringBuilder>(StringComparer.Ordinal);
+        while (!ct.WaitHandle.WaitOne(LogInterval))
         {
-            var lines = new Dictionary<string, StringBuilder>(StringComparer.Ordinal);
-            while (log.TryTake(out var first, Timeout.Infinite, ct))
+            lines.Clear();
+            while (log.TryDequeue(out var entry))
             {
-                lines.Clear();
-                var entry = first;
-                do
+                if (!lines.TryGetValue(entry.Path, out var sb))
                 {
-                    if (!lines.TryGetValue(entry.Path, out var sb))
-                    {
-                        lines[entry.Path] = sb = new StringBuilder();
-                    }
-
-                    sb.Append(JsonSerializer.Serialize(entry.Record, LineOptions)).Append('\n');
+                    lines[entry.Path] = sb = new StringBuilder();
                 }
-                while (log.TryTake(out entry));
 
-                foreach (var (path, text) in lines)
+                sb.Append(JsonSerializer.Serialize(entry.Record, LineOptions)).Append('\n');
+            }
+
+            foreach (var (path, text) in lines)
+            {
+                try
                 {
-                    try
-                    {
-                        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-                        File.AppendAllText(path, text.ToString());
-                    }
-                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                    {
-                        logger.LogWarning("{Path}: cannot write the mirror log ({Message}); those exchanges are lost", path, ex.Message);
-                    }
+                    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+                    File.AppendAllText(path, text.ToString());
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    logger.LogWarning("{Path}: cannot write the mirror log ({Message}); those exchanges are lost", path, ex.Message);
                 }
             }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-        catch (ObjectDisposedException)
-        {
-            // Disposed.
         }
     }
 
