@@ -7,7 +7,10 @@ namespace Tollgate.Release.Images;
 /// <summary>
 /// Publishes the model server (<c>src/Tollgate.Serving</c>) self-contained for linux-x64, so the image needs no .NET
 /// runtime in its base. The output folder is reused between runs; the build is deterministic, so an unchanged server
-/// gives byte-identical files and the image's server layer comes from the cache.
+/// gives byte-identical files and the image's server layer comes from the cache. ReadyToRun: the server's and ML.NET's
+/// assemblies are precompiled, so a cold start (a rollback without a warm standby, a restart) spends less CPU in the JIT
+/// before it is ready — measured on the bank model, 1.0-1.1 s instead of 1.1-1.5 s of CPU to /health/ready, for 9 MB
+/// more image (docs/release.md).
 /// </summary>
 public static class ServerPublisher
 {
@@ -32,7 +35,7 @@ public static class ServerPublisher
             RedirectStandardError = true,
             WorkingDirectory = repoRoot,
         };
-        foreach (var arg in new[] { "publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "true", "-o", output, "-p:DebugType=none", "-p:IncludeSourceRevisionInInformationalVersion=false", "-p:GenerateDocumentationFile=false", "-nologo", "-v", "quiet" })
+        foreach (var arg in new[] { "publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "true", "-p:PublishReadyToRun=true", "-o", output, "-p:DebugType=none", "-p:IncludeSourceRevisionInInformationalVersion=false", "-p:GenerateDocumentationFile=false", "-nologo", "-v", "quiet" })
         {
             start.ArgumentList.Add(arg);
         }
