@@ -105,7 +105,17 @@ public static class GatewayApp
             var capture = new CaptureStream(response.Body, 64 * 1024);
             response.Body = capture;
             var started = Stopwatch.GetTimestamp();
-            var error = await forwarder.SendAsync(context, routes.Production.Url, client, requestConfig, HttpTransformer.Default);
+            ForwarderError error;
+            mirror.ProductionStarted();
+            try
+            {
+                error = await forwarder.SendAsync(context, routes.Production.Url, client, requestConfig, HttpTransformer.Default);
+            }
+            finally
+            {
+                mirror.ProductionFinished();
+            }
+
             var elapsed = Stopwatch.GetElapsedTime(started);
             ReadOnlyMemory<byte> body = default;
             if (error != ForwarderError.None || (tee is not null && !tee.TryGetBody(out body)))

@@ -23,6 +23,9 @@ public sealed class MirrorQueue : BackgroundService
     /// <summary>Longest pause of an idle mirror thread between looks at the queue (the most a first copy waits).</summary>
     public static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>Longest a copy waits for production to be idle in the gateway before it is sent anyway.</summary>
+    public static readonly TimeSpan MaxDeferral = TimeSpan.FromMilliseconds(20);
+
     /// <summary>How often the log thread appends the exchanges gathered meanwhile.</summary>
     public static readonly TimeSpan LogInterval = TimeSpan.FromMilliseconds(200);
 
@@ -32,6 +35,7 @@ public sealed class MirrorQueue : BackgroundService
     private readonly ConcurrentQueue<(string Path, MirrorRecord Record)> log = new();
     private readonly int capacity;
     private int queued;
+    private int productionInFlight;
     private readonly HttpClient client;
     private readonly int concurrency;
     private readonly ILogger<MirrorQueue> logger;
@@ -89,6 +93,11 @@ public sealed class MirrorQueue : BackgroundService
         return true;
     }
 
+    /// <summary>Production request starting in the gateway: copies are held back (up to <see cref="MaxDeferral"/>) while any is in flight.</summary>
+    public void ProductionStarted() => Interlocked.Increment(ref productionInFlight);
+
+    public void ProductionFinished() => Interlocked.Decrement(ref productionInFlight);
+
     public override void Dispose()
     {
         base.Dispose(); // cancels the stopping token: the threads finish their current copy and exit
@@ -117,6 +126,7 @@ public sealed class MirrorQueue : BackgroundService
             {
                 Interlocked.Decrement(ref queued);
                 pause = 1;
+                YieldToProduction(ct);
                 try
                 {
                     log.Enqueue((item.LogPath, Send(item, ct)));
@@ -136,6 +146,19 @@ public sealed class MirrorQueue : BackgroundService
             // Nothing queued: sleep (waking on shutdown), longer the longer the queue stays empty.
             ct.WaitHandle.WaitOne(pause);
             pause = Math.Min(pause * 2, (int)IdlePoll.TotalMilliseconds);
+        }
+    }
+
+    /// <summary>
+    /// Sends in production's gaps: the shadow scores on the same cores, so a copy sent while a production request is in
+    /// flight makes the two compete. Bounded, so under constant load copies still flow (late, or dropped when the queue fills).
+    /// </summary>
+    private void YieldToProduction(CancellationToken ct)
+    {
+        var deadline = Environment.TickCount64 + (long)MaxDeferral.TotalMilliseconds;
+        while (Volatile.Read(ref productionInFlight) > 0 && Environment.TickCount64 < deadline && !ct.IsCancellationRequested)
+        {
+            Thread.Sleep(1);
         }
     }
 
