@@ -151,7 +151,7 @@ public sealed class PredictEndpoint
             return null;
         }
 
-        var body = await ReadBodyAsync(context.Request.Body, context.RequestAborted);
+        var body = await ReadBodyAsync(context.Request.Body, context.Request.ContentLength, context.RequestAborted);
         if (body is null)
         {
             await JsonResponses.ErrorAsync(context, 413, $"the body is larger than the limit of {maxBodyBytes} bytes. Send smaller batches.");
@@ -183,8 +183,17 @@ public sealed class PredictEndpoint
     }
 
     /// <summary>Reads the whole body, or null when it exceeds the limit (chunked bodies carry no Content-Length).</summary>
-    private async Task<byte[]?> ReadBodyAsync(Stream body, CancellationToken cancellationToken)
+    private async Task<byte[]?> ReadBodyAsync(Stream body, long? contentLength, CancellationToken cancellationToken)
     {
+        if (contentLength is { } declared and <= 64 * 1024)
+        {
+            // The common case: the size is known (within the limit, checked before; Kestrel never passes more than
+            // declared) — read straight into an array of that size, no pooled buffer and no copy.
+            var exact = new byte[declared];
+            var read = await body.ReadAtLeastAsync(exact, exact.Length, throwOnEndOfStream: false, cancellationToken);
+            return read == exact.Length ? exact : exact[..read]; // Kestrel itself rejects a body shorter than declared
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent(4096);
         try
         {
@@ -234,10 +243,13 @@ public sealed class PredictEndpoint
     }
 
     private static bool IsJson(string? contentType) =>
-        contentType is not null
+        // What clients send almost always, checked without parsing the header.
+        string.Equals(contentType, "application/json", StringComparison.OrdinalIgnoreCase)
+        || string.Equals(contentType, "application/json; charset=utf-8", StringComparison.OrdinalIgnoreCase)
+        || (contentType is not null
         && MediaTypeHeaderValue.TryParse(contentType, out var media)
         && string.Equals(media.MediaType, "application/json", StringComparison.OrdinalIgnoreCase)
-        && (media.CharSet is null || string.Equals(media.CharSet, "utf-8", StringComparison.OrdinalIgnoreCase));
+        && (media.CharSet is null || string.Equals(media.CharSet, "utf-8", StringComparison.OrdinalIgnoreCase)));
 
     private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";
 }
