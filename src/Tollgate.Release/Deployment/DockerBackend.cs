@@ -12,7 +12,8 @@ namespace Tollgate.Release.Deployment;
 /// Model versions as containers of their images on a Docker engine (Engine API over Docker.DotNet). Each container is
 /// named <c>model-version-port</c>, runs with host networking (the engine has no bridge; traffic stays on 127.0.0.1)
 /// and binds its server to <c>127.0.0.1:port</c>; its <see cref="DockerLabels"/> are the backend's only state, so any
-/// runner on the same engine sees the same deployments. A crashing server is restarted by the engine a few times
+/// runner on the same engine sees the same deployments — scoped to the release store, so two stores releasing the same
+/// model on one engine (CI and a checkout, parallel tests) never touch each other's containers. A crashing server is restarted by the engine a few times
 /// (<c>on-failure:3</c>), which <see cref="InspectAsync"/> reports as restarts, with the server's memory (from /proc
 /// when the engine is local, else the engine's stats API). A stopped container's output is saved
 /// to <c>&lt;store&gt;/&lt;model&gt;/deployments/&lt;name&gt;.log</c> before it is removed, so failure messages can
@@ -36,7 +37,7 @@ public sealed partial class DockerBackend : IDeploymentBackend, IDisposable
     public DockerBackend(Uri endpoint, string storeRoot, TimeProvider time)
     {
         Endpoint = endpoint;
-        this.storeRoot = storeRoot;
+        this.storeRoot = Path.GetFullPath(storeRoot);
         this.time = time;
         client = new DockerClientConfiguration(endpoint, defaultTimeout: TimeSpan.FromSeconds(100)).CreateClient();
     }
@@ -67,9 +68,17 @@ public sealed partial class DockerBackend : IDeploymentBackend, IDisposable
                 var existing = await TryInspectAsync(name, cancellationToken);
                 if (existing is not null)
                 {
-                    if (existing.State.Running && !existing.State.Restarting && Label(existing.Config.Labels, DockerLabels.Image) == request.Image)
+                    var ours = Label(existing.Config.Labels, DockerLabels.Store) == storeRoot;
+                    if (ours && existing.State.Running && !existing.State.Restarting && Label(existing.Config.Labels, DockerLabels.Image) == request.Image)
                     {
                         return ToDeployment(name, existing.ID, existing.Config.Labels, existing.Created);
+                    }
+
+                    if (!ours && existing.State.Running)
+                    {
+                        throw new InfrastructureException(
+                            $"container {name} already runs for another release store ({Label(existing.Config.Labels, DockerLabels.Store) ?? "none"}), holding port {request.Port}; " +
+                            "give this store its own deploy.ports and deploy.frontDoorPort in model.yaml, or stop that deployment.");
                     }
 
                     // A stopped, crashed or differently-imaged container of the same name is a leftover of an earlier run.
@@ -84,6 +93,7 @@ public sealed partial class DockerBackend : IDeploymentBackend, IDisposable
                     [DockerLabels.Role] = request.Role,
                     [DockerLabels.Port] = request.Port.ToString(CultureInfo.InvariantCulture),
                     [DockerLabels.Image] = request.Image,
+                    [DockerLabels.Store] = storeRoot,
                 };
 
                 // The image's entry point is the server; it reads TOLLGATE_SERVING_<OPTION> when no argument is given
@@ -128,7 +138,7 @@ public sealed partial class DockerBackend : IDeploymentBackend, IDisposable
                         All = true,
                         Filters = new Dictionary<string, IDictionary<string, bool>>
                         {
-                            ["label"] = new Dictionary<string, bool> { [$"{DockerLabels.Model}={model}"] = true },
+                            ["label"] = new Dictionary<string, bool> { [$"{DockerLabels.Model}={model}"] = true, [$"{DockerLabels.Store}={storeRoot}"] = true },
                         },
                     },
                     cancellationToken);

@@ -79,6 +79,11 @@ public sealed class DockerBackendTests
 
             var listed = (await backend.ListAsync(Model, Ct)).Single(d => d.Name == deployment.Name);
             listed.ShouldBe(deployment with { StartedAt = listed.StartedAt }, "the labels alone give back the deployment: the containers are the state");
+            using (var otherStore = new DockerBackend(DockerEndpoint.Resolve(), dir.Combine("another-store"), TimeProvider.System))
+            {
+                (await otherStore.ListAsync(Model, Ct)).ShouldNotContain(d => d.Name == deployment.Name, "a backend of another release store never lists, reuses or stops it");
+            }
+
             var status = await backend.InspectAsync(deployment, Ct);
             status.Running.ShouldBeTrue();
             status.Restarts.ShouldBe(0);
@@ -91,6 +96,7 @@ public sealed class DockerBackendTests
             container.HostConfig.RestartPolicy.MaximumRetryCount.ShouldBe(DockerBackend.MaxRestarts);
             container.Config.Labels[DockerLabels.Role].ShouldBe("shadow");
             container.Config.Labels[DockerLabels.Image].ShouldBe(builds.First.ReferenceByDigest);
+            container.Config.Labels[DockerLabels.Store].ShouldBe(dir.Path);
             container.Mounts.ShouldContain(m => m.Source == logDir && m.Destination == DockerBackend.ContainerLogDir, "the serving log lands on the host");
 
             (await backend.StartAsync(request, Ct)).Handle.ShouldBe(deployment.Handle, "starting what already runs from the same image returns it as is");
