@@ -8,6 +8,7 @@ using Tollgate.Release.Docker;
 using Tollgate.Release.Promotion;
 using Tollgate.Release.Pruning;
 using Tollgate.Release.Rollback;
+using Tollgate.Release.Shadow;
 using Tollgate.Release.Switching;
 using Tollgate.Release.Tests.Hosting;
 using Tollgate.Release.Tests.Images;
@@ -86,6 +87,31 @@ public sealed class DockerReleaseTests
         (await repo.FrontDoorVersionAsync()).ShouldBe(versions[5], "--to two versions back pulls and starts an older image");
         env.Store.TryGetProduction(ReleaseRepo.Model)!.Version.ShouldBe(versions[5]);
         new ReleaseHistory(env.ModelRoot).ReadAll().Select(e => $"{e.Kind}:{e.Release.Version}").TakeLast(2).ShouldBe([$"rollback:{versions[6]}", $"rollback:{versions[5]}"]);
+    }
+
+    [Fact]
+    public async Task ShadowDeploy_CandidateContainerCrashesAtStart_RejectedStoppedAndLogKept()
+    {
+        var builds = await RequireBuildsAsync();
+        await using var images = new VersionedImages(builds.First, builds.FirstRun.CandidateDir);
+        await using var repo = new ReleaseRepo(backend: root => new DockerBackend(DockerEndpoint.Resolve(), root, TimeProvider.System));
+        using var env = repo.Environment();
+        (await PromoteStage.RunAsync(env, Run(repo, builds, await images.BuildAsync("v1", Ct)), NullStageLog.Instance, Ct)).Outcome.ShouldBe(StageOutcome.Passed);
+        var broken = await images.BuildAsync("v2", Ct, brokenModel: "not a model: the server cannot load it");
+        var errors = new Core.Specs.SpecErrors();
+        var options = Configuration.ShadowOptions.Read(repo.Spec, errors);
+        errors.ThrowIfAny();
+
+        var report = await ShadowDeployStage.RunAsync(env, options, Run(repo, builds, broken), NullStageLog.Instance, Ct);
+
+        report.Outcome.ShouldBe(StageOutcome.Rejected);
+        var ready = report.Checks.Single(c => c.Id == "shadow.candidate-ready");
+        ready.Status.ShouldBe(CheckStatus.Failed);
+        ready.Message.ShouldContain("exited before it became ready");
+        (await repo.FrontDoorVersionAsync()).ShouldBe("v1", "production keeps serving");
+        (await env.Backend.ListAsync(ReleaseRepo.Model, Ct)).Select(d => d.Version).ShouldBe(["v1"], "the crashed candidate's container is removed");
+        Directory.GetFiles(Path.Combine(env.ModelRoot, "deployments"), $"{ReleaseRepo.Model}-v2-*.log").ShouldHaveSingleItem()
+            .ShouldSatisfyAllConditions(path => File.ReadAllText(path).ShouldNotBeEmpty("the crashed server's output is kept for the reviewer"));
     }
 
     [Fact]

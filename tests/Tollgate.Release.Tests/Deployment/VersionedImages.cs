@@ -32,7 +32,10 @@ public sealed class VersionedImages : IAsyncDisposable
     /// <summary>The test's own repository, so pruning it never touches another test's images.</summary>
     public string Repository { get; }
 
-    public async Task<VersionedImage> BuildAsync(string version, CancellationToken ct)
+    /// <param name="version">The version the image's candidate.json names.</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <param name="brokenModel">Replace model.zip with these bytes: a candidate whose server cannot start.</param>
+    public async Task<VersionedImage> BuildAsync(string version, CancellationToken ct, string? brokenModel = null)
     {
         var candidate = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(candidateDir, "candidate.json"), ct))!.AsObject();
         candidate["version"] = version;
@@ -40,11 +43,17 @@ public sealed class VersionedImages : IAsyncDisposable
         var reference = $"{Registry}/{Repository}:{version}";
         var dockerfile =
             $"FROM {baseImage.ReferenceByDigest}\n" +
-            $"COPY candidate.json {ImageDockerfile.ModelDir}/candidate.json\n" +
+            $"COPY candidate.json {(brokenModel is null ? string.Empty : "model.zip ")}{ImageDockerfile.ModelDir}/\n" +
             $"ENV TOLLGATE_SERVING_IMAGE=\"{reference}\"\n" +
             $"LABEL io.tollgate.model.version=\"{version}\"\n";
         using var context = new MemoryStream();
-        BuildContext.WriteTar(new Dictionary<string, string>(), new Dictionary<string, string> { ["Dockerfile"] = dockerfile, ["candidate.json"] = candidate.ToJsonString() }, context);
+        var files = new Dictionary<string, string> { ["Dockerfile"] = dockerfile, ["candidate.json"] = candidate.ToJsonString() };
+        if (brokenModel is not null)
+        {
+            files["model.zip"] = brokenModel;
+        }
+
+        BuildContext.WriteTar(new Dictionary<string, string>(), files, context);
         context.Position = 0;
         using var engine = await DockerEngine.ConnectAsync(DockerEndpoint.Resolve(), TimeSpan.FromSeconds(5), ct);
         await engine.BuildAsync(context, reference, NullStageLog.Instance, ct);
