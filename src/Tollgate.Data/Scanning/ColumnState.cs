@@ -208,6 +208,7 @@ internal sealed class ColumnState
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool IsDeclaredMissing(ReadOnlySpan<char> value)
     {
         foreach (var m in contract.MissingValues)
@@ -292,6 +293,7 @@ internal sealed class ColumnState
         return index;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckString(ReadOnlySpan<char> value, long line)
     {
         if ((contract.MinLength is { } lo && value.Length < lo) || (contract.MaxLength is { } hi && value.Length > hi))
@@ -368,6 +370,7 @@ internal sealed class ColumnState
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryFormat(ReadOnlySpan<char> value, string format, out int day)
     {
         day = 0;

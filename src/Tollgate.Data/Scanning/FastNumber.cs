@@ -6,15 +6,16 @@ namespace Tollgate.Data.Scanning;
 /// <summary>
 /// Integer parsing for the scan's hot loop: the common shape (an optional sign and up to 18 digits) is read inline;
 /// anything else goes to <see cref="long.TryParse(ReadOnlySpan{char}, NumberStyles, IFormatProvider?, out long)"/>
-/// with the same styles, so the accepted set is exactly the framework's.
+/// with the same styles, so the accepted set is exactly the framework's. Compiled optimised at once (where not inlined):
+/// a cold process scans a whole dump before tiered compilation would promote it.
 /// </summary>
 internal static class FastNumber
 {
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseInt64(ReadOnlySpan<char> s, out long value) =>
         TrySimple(s, out value) || long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static bool TrySimple(ReadOnlySpan<char> s, out long value)
     {
         value = 0;

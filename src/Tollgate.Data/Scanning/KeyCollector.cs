@@ -131,6 +131,7 @@ internal sealed class KeyCollector : IDisposable
     }
 
     /// <summary>The key of a single-column row value, or null when it is empty (nulls are <c>column.required</c>'s business).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long? KeyOf(KeySet set, ReadOnlySpan<char> value)
     {
         if (value.IsEmpty)
