@@ -6,7 +6,8 @@
 #   ./build.sh --target=Holdout-Validate --model=bank-marketing --verbosity=diagnostic
 #   ./build.sh --tree | --description | --dryrun | --exclusive
 # Environment: DOTNET (the dotnet executable, default 'dotnet'); TOLLGATE_NO_BUILD=1 skips the build step (a CI job
-# that received the built tree as artifacts).
+# that received the built tree as artifacts). --target=Rollback skips it too when the tollgate CLI is already built:
+# a rollback needs no rebuild, and at 3 a.m. every second counts.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,8 +28,31 @@ fi
 
 "$dotnet_exe" tool restore >/dev/null || { echo "build.sh: 'dotnet tool restore' failed (Cake.Tool 7.0.0 is pinned in .config/dotnet-tools.json)." >&2; exit 4; }
 
+# Cake reads cake.config from the script's folder (build/); the repository keeps it at the root, so its settings go to
+# Cake as CAKE_<SECTION>_<KEY> environment variables (Cake's own equivalent), relative paths resolved from the root.
+section=""
+while IFS= read -r line || [[ -n "$line" ]]; do
+  line="${line%%;*}"
+  line="${line#"${line%%[![:space:]]*}"}"
+  line="${line%"${line##*[![:space:]]}"}"
+  [[ -z "$line" ]] && continue
+  if [[ "$line" =~ ^\[(.+)\]$ ]]; then section="${BASH_REMATCH[1]}"; continue; fi
+  key="${line%%=*}"
+  value="${line#*=}"
+  [[ "$section" == "Paths" && "$value" == ./* ]] && value="$here/${value#./}"
+  export "CAKE_${section^^}_${key^^}=$value"
+done <"$here/cake.config"
+
 configuration=Release
-if [[ "${TOLLGATE_NO_BUILD:-0}" != "1" ]]; then
+skip_build="${TOLLGATE_NO_BUILD:-0}"
+cli="$here/.build/${TOLLGATE_BUILD_SLOT:-}/bin/Tollgate.Cli/release/tollgate.dll"
+for arg in "$@"; do
+  if [[ "${arg,,}" == "--target=rollback" && -f "$cli" ]]; then
+    skip_build=1
+    echo "build.sh: Rollback uses the tollgate CLI already built ($cli); no rebuild."
+  fi
+done
+if [[ "$skip_build" != "1" ]]; then
   "$dotnet_exe" build Tollgate.slnx --configuration "$configuration" --nologo -clp:ErrorsOnly -v:quiet \
     || { echo "build.sh: the solution did not build (see the errors above)." >&2; exit 1; }
 fi
