@@ -158,22 +158,8 @@ public sealed class FrontDoorBenchmark : IBenchmark
         return deployment;
     }
 
-    /// <summary>A release folder: the candidate's files with their own version, and the contract the server validates with.</summary>
-    private static string Release(string root, string candidate, string contractPath, string version)
-    {
-        var dir = Path.Combine(root, "releases", version);
-        Directory.CreateDirectory(dir);
-        foreach (var file in Directory.GetFiles(candidate))
-        {
-            File.Copy(file, Path.Combine(dir, Path.GetFileName(file)), overwrite: true);
-        }
-
-        var meta = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "candidate.json")))!.AsObject();
-        meta["version"] = version;
-        File.WriteAllText(Path.Combine(dir, "candidate.json"), meta.ToJsonString());
-        File.Copy(contractPath, Path.Combine(dir, "contract.odcs.yaml"), overwrite: true);
-        return dir;
-    }
+    private static string Release(string root, string candidate, string contractPath, string version) =>
+        ReleaseFolders.Create(root, candidate, contractPath, version);
 
     /// <summary>Waits (up to 10 s) until the gateway's mirror queue is empty, then a moment for the last copies in flight.</summary>
     private static async Task DrainedAsync(HttpClient client, string frontDoorUrl, CancellationToken ct)

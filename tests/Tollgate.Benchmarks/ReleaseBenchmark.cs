@@ -240,26 +240,8 @@ public sealed class ReleaseBenchmark : IBenchmark
 
     private static SwitchRequest Request(string kind, ReleasedModel target, IReadOnlyList<JsonObject> smoke) => new(kind, target, "benchmark", smoke);
 
-    private static ReleasedModel Release(string root, string candidate, string version)
-    {
-        var dir = Path.Combine(root, "releases", version);
-        Directory.CreateDirectory(dir);
-        foreach (var file in Directory.GetFiles(candidate))
-        {
-            File.Copy(file, Path.Combine(dir, Path.GetFileName(file)), overwrite: true);
-        }
-
-        var meta = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "candidate.json")))!.AsObject();
-        meta["version"] = version;
-        File.WriteAllText(Path.Combine(dir, "candidate.json"), meta.ToJsonString());
-        var contract = Path.Combine(dir, "contract.odcs.yaml");
-        if (!File.Exists(contract))
-        {
-            File.Copy(Path.Combine(FindRepo(root), "data-contracts", "bank-marketing.odcs.yaml"), contract);
-        }
-
-        return new ReleasedModel(Model, version, version, dir);
-    }
+    private static ReleasedModel Release(string root, string candidate, string version) =>
+        new(Model, version, version, ReleaseFolders.Create(root, candidate, Path.Combine(FindRepo(root), "data-contracts", "bank-marketing.odcs.yaml"), version));
 
     private static string FindRepo(string from)
     {
