@@ -22,8 +22,9 @@ public sealed class RollbackVerb : ICliVerb
         var reason = new Option<string?>("--reason") { Description = "Why: recorded in the release history." };
         var command = new Command(
             RollbackStage.Name,
-            "Puts the previous production version (or --to VERSION) back through the front door from its versioned release folder: " +
-            "no rebuild, no retrain; its threshold and metadata come with it. Waits for /health/ready and a smoke prediction, then " +
+            "Puts the previous production version (or --to VERSION) back through the front door — its image (Docker backend, " +
+            "pulled by digest) or its versioned release folder (local processes): no rebuild, no retrain; its threshold and " +
+            "metadata come with it. A warm standby is a front-door switch. Waits for /health/ready and a smoke prediction, then " +
             "switches, records the event and moves the MLflow 'champion' alias. Nothing older to go back to → exit 2.")
         {
             model,
