@@ -33,6 +33,7 @@ foreach ($raw in Get-Content -LiteralPath (Join-Path $PSScriptRoot 'cake.config'
     if (-not $line) { continue }
     if ($line -match '^\[(.+)\]$') { $section = $Matches[1]; continue }
     $key, $value = $line -split '=', 2
+    if ($null -eq $value) { continue }
     if ($section -eq 'Paths' -and $value.StartsWith('./')) { $value = Join-Path $PSScriptRoot $value.Substring(2) }
     [Environment]::SetEnvironmentVariable("CAKE_$($section.ToUpperInvariant())_$($key.Trim().ToUpperInvariant())", $value.Trim())
 }

@@ -37,6 +37,7 @@ while IFS= read -r line || [[ -n "$line" ]]; do
   line="${line%"${line##*[![:space:]]}"}"
   [[ -z "$line" ]] && continue
   if [[ "$line" =~ ^\[(.+)\]$ ]]; then section="${BASH_REMATCH[1]}"; continue; fi
+  [[ "$line" == *=* ]] || continue
   key="${line%%=*}"
   value="${line#*=}"
   [[ "$section" == "Paths" && "$value" == ./* ]] && value="$here/${value#./}"
