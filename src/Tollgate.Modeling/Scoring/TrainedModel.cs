@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Tollgate.Core.Errors;
@@ -17,8 +16,10 @@ namespace Tollgate.Modeling.Scoring;
 /// </summary>
 public sealed class TrainedModel : IDisposable
 {
-    private readonly ConcurrentBag<RowScorer> idleScorers = [];
-    private readonly int maxIdleScorers = Math.Max(4, Environment.ProcessorCount * 4);
+    // Idle scorers in fixed slots taken and returned with one Interlocked.Exchange/CompareExchange each. Not a
+    // ConcurrentBag: its Count freezes the bag (takes every per-thread lock) and taking from another thread's list
+    // locks too — perf showed that as the largest single cost of a served request.
+    private readonly RowScorer?[] idleScorers = new RowScorer?[Math.Max(4, Environment.ProcessorCount * 4)];
     private int disposed;
 
     public TrainedModel(ITransformer transformer, FeatureSchema features, TaskKind task)
@@ -94,7 +95,7 @@ public sealed class TrainedModel : IDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
         var scores = new double[rows.Count];
         var raw = new double[rows.Count];
-        var scorer = idleScorers.TryTake(out var idle) ? idle : new RowScorer(Transformer, Features, Task);
+        var scorer = TakeIdle() ?? new RowScorer(Transformer, Features, Task);
         var badRow = -1;
         try
         {
@@ -123,16 +124,39 @@ public sealed class TrainedModel : IDisposable
         return new ScoredRows(scores, raw);
     }
 
+    private RowScorer? TakeIdle()
+    {
+        for (var i = 0; i < idleScorers.Length; i++)
+        {
+            if (Volatile.Read(ref idleScorers[i]) is not null && Interlocked.Exchange(ref idleScorers[i], null) is { } scorer)
+            {
+                return scorer;
+            }
+        }
+
+        return null;
+    }
+
     private void Return(RowScorer scorer)
     {
-        if (idleScorers.Count < maxIdleScorers && Volatile.Read(ref disposed) == 0)
+        if (Volatile.Read(ref disposed) == 0)
         {
-            idleScorers.Add(scorer);
+            for (var i = 0; i < idleScorers.Length; i++)
+            {
+                if (Volatile.Read(ref idleScorers[i]) is null && Interlocked.CompareExchange(ref idleScorers[i], scorer, null) is null)
+                {
+                    // Dispose may have run meanwhile and missed this slot: take it back, whoever gets it disposes it.
+                    if (Volatile.Read(ref disposed) != 0 && Interlocked.Exchange(ref idleScorers[i], null) is { } late)
+                    {
+                        late.Dispose();
+                    }
+
+                    return;
+                }
+            }
         }
-        else
-        {
-            scorer.Dispose();
-        }
+
+        scorer.Dispose();
     }
 
     public void Dispose()
@@ -142,9 +166,9 @@ public sealed class TrainedModel : IDisposable
             return;
         }
 
-        while (idleScorers.TryTake(out var scorer))
+        for (var i = 0; i < idleScorers.Length; i++)
         {
-            scorer.Dispose();
+            Interlocked.Exchange(ref idleScorers[i], null)?.Dispose();
         }
 
         (Transformer as IDisposable)?.Dispose();

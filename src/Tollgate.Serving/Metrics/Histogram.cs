@@ -8,7 +8,6 @@ public sealed class Histogram
 {
     private readonly double[] bounds;
     private readonly long[] counts;
-    private long count;
     private long sumMicros;
 
     public Histogram(params double[] bounds)
@@ -26,11 +25,23 @@ public sealed class Histogram
         }
 
         Interlocked.Increment(ref counts[i]);
-        Interlocked.Increment(ref count);
         Interlocked.Add(ref sumMicros, (long)(value * 1_000_000));
     }
 
-    public long Count => Interlocked.Read(ref count);
+    /// <summary>Observations so far: the sum of the buckets (one less shared counter to bump per observation).</summary>
+    public long Count
+    {
+        get
+        {
+            long total = 0;
+            for (var i = 0; i < counts.Length; i++)
+            {
+                total += Interlocked.Read(ref counts[i]);
+            }
+
+            return total;
+        }
+    }
 
     /// <summary>Writes the bucket, sum and count lines; <paramref name="labels"/> is e.g. <c>route="/v1/predict",</c> or empty.</summary>
     public void Write(StringBuilder output, string name, string labels)
