@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Tollgate.Serving.Requests;
@@ -9,13 +10,30 @@ public static class JsonResponses
 {
     public const string ContentType = "application/json; charset=utf-8";
 
+    /// <summary>Where an idle cached writer points between answers, so it holds no response's pipe.</summary>
+    private static readonly ArrayBufferWriter<byte> Detached = new(1);
+
+    // One writer per thread, re-pointed at each response's pipe: the body callback is synchronous, so a writer is never
+    // in use by two answers at once.
+    [ThreadStatic]
+    private static Utf8JsonWriter? cachedWriter;
+
     public static async Task WriteAsync(HttpContext context, int status, Action<Utf8JsonWriter> body)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = ContentType;
-        using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
+        var writer = cachedWriter ?? new Utf8JsonWriter(Detached);
+        cachedWriter = null; // a body that answered another request from inside its callback would get its own writer
+        writer.Reset(context.Response.BodyWriter);
+        try
         {
             body(writer);
+            writer.Flush();
+        }
+        finally
+        {
+            writer.Reset(Detached);
+            cachedWriter = writer;
         }
 
         await context.Response.BodyWriter.FlushAsync(context.RequestAborted);

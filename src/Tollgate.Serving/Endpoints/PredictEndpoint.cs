@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Tollgate.Modeling.Scoring;
 using Tollgate.Serving.Hosting;
@@ -23,6 +24,15 @@ public sealed class PredictEndpoint
     private readonly Readiness readiness;
     private readonly long maxBodyBytes;
 
+    // Names and the model's identity encoded (and escaped) once, not on every answer.
+    private static readonly JsonEncodedText ModelName = JsonEncodedText.Encode("model");
+    private static readonly JsonEncodedText VersionName = JsonEncodedText.Encode("version");
+    private static readonly JsonEncodedText ScoreName = JsonEncodedText.Encode("score");
+    private static readonly JsonEncodedText LabelName = JsonEncodedText.Encode("label");
+    private static readonly JsonEncodedText ThresholdName = JsonEncodedText.Encode("threshold");
+    private readonly JsonEncodedText modelValue;
+    private readonly JsonEncodedText versionValue;
+
     public PredictEndpoint(IScoringModel model, RowValidator validator, ServingMetrics metrics, ServingLog log, Readiness readiness, ServingOptions options)
     {
         this.model = model;
@@ -31,6 +41,8 @@ public sealed class PredictEndpoint
         this.log = log;
         this.readiness = readiness;
         maxBodyBytes = options.MaxBodyBytes;
+        modelValue = JsonEncodedText.Encode(model.Info.Name);
+        versionValue = JsonEncodedText.Encode(model.Info.Version);
     }
 
     public async Task PredictAsync(HttpContext context)
@@ -49,11 +61,11 @@ public sealed class PredictEndpoint
         await JsonResponses.WriteAsync(context, 200, json =>
         {
             json.WriteStartObject();
-            json.WriteString("model", info.Name);
-            json.WriteString("version", info.Version);
+            json.WriteString(ModelName, modelValue);
+            json.WriteString(VersionName, versionValue);
             if (request.IsBatch)
             {
-                json.WriteNumberOrNull("threshold", info.Threshold);
+                WriteNumberOrNull(json, ThresholdName, info.Threshold);
                 json.WriteStartArray("predictions");
                 foreach (var p in predictions)
                 {
@@ -67,7 +79,7 @@ public sealed class PredictEndpoint
             else
             {
                 WritePrediction(json, predictions[0]);
-                json.WriteNumberOrNull("threshold", info.Threshold);
+                WriteNumberOrNull(json, ThresholdName, info.Threshold);
             }
 
             json.WriteEndObject();
@@ -117,12 +129,25 @@ public sealed class PredictEndpoint
         LogSample(context, request, [explanation.Prediction]);
     }
 
-    private static void WritePrediction(System.Text.Json.Utf8JsonWriter json, Prediction p)
+    private static void WritePrediction(Utf8JsonWriter json, Prediction p)
     {
-        json.WriteNumberOrNull("score", p.Score);
+        WriteNumberOrNull(json, ScoreName, p.Score);
         if (p.IsPositive is { } label)
         {
-            json.WriteBoolean("label", label);
+            json.WriteBoolean(LabelName, label);
+        }
+    }
+
+    /// <summary>As <see cref="JsonResponses.WriteNumberOrNull"/>, for a pre-encoded name.</summary>
+    private static void WriteNumberOrNull(Utf8JsonWriter json, JsonEncodedText name, double? value)
+    {
+        if (value is { } v && double.IsFinite(v))
+        {
+            json.WriteNumber(name, v);
+        }
+        else
+        {
+            json.WriteNull(name);
         }
     }
 

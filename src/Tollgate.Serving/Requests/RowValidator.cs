@@ -34,7 +34,7 @@ public sealed class RowValidator
         var problems = new List<string>();
         foreach (var field in contract.Fields.Values)
         {
-            rules[field.Name] = new Rule(field, RuleKind.Ignored);
+            rules[field.Name] = new Rule(field, RuleKind.Ignored, null);
         }
 
         foreach (var name in schema.Numeric)
@@ -49,7 +49,7 @@ public sealed class RowValidator
             }
             else
             {
-                rules[name] = new Rule(field, RuleKind.Numeric);
+                rules[name] = new Rule(field, RuleKind.Numeric, null);
             }
         }
 
@@ -61,7 +61,8 @@ public sealed class RowValidator
             }
             else
             {
-                rules[name] = new Rule(field, RuleKind.Categorical);
+                var domain = field.ValidValues?.ToDictionary(v => v, v => v, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+                rules[name] = new Rule(field, RuleKind.Categorical, domain);
             }
         }
 
@@ -211,7 +212,7 @@ public sealed class RowValidator
                     numeric[name] = number;
                 }
             }
-            else if (ReadCategory(value, rule.Field, prefix, errors) is { } category)
+            else if (ReadCategory(value, rule, prefix, errors) is { } category)
             {
                 categorical[name] = category;
             }
@@ -262,8 +263,14 @@ public sealed class RowValidator
         return (float)number;
     }
 
-    private static string? ReadCategory(JsonElement value, ContractField field, string prefix, List<FieldError> errors)
+    private static string? ReadCategory(JsonElement value, Rule rule, string prefix, List<FieldError> errors)
     {
+        var field = rule.Field;
+        if (value.ValueKind == JsonValueKind.String && rule.Domain is { } lookup && InDomain(value, lookup) is { Length: <= MaxStringLength } known)
+        {
+            return known;
+        }
+
         if (value.ValueKind != JsonValueKind.String)
         {
             errors.Add(new FieldError(prefix + field.Name, $"expected a JSON string, found {Kind(value)}."));
@@ -304,6 +311,27 @@ public sealed class RowValidator
         return rules.TryGetValue(property.Name, out var rule) ? rule : null;
     }
 
+    /// <summary>
+    /// The domain's own string for a value without escapes, found by one hash lookup on its characters (no string made);
+    /// null for anything else, which then takes the general path.
+    /// </summary>
+    private static string? InDomain(JsonElement value, Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> domain)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        if (raw.Length >= 2 && raw[0] == (byte)'"' && raw[^1] == (byte)'"')
+        {
+            raw = raw[1..^1];
+        }
+
+        if (raw.Length > 128 || raw.IndexOf((byte)'\\') >= 0)
+        {
+            return null;
+        }
+
+        Span<char> chars = stackalloc char[128];
+        return System.Text.Encoding.UTF8.TryGetChars(raw, chars, out var written) && domain.TryGetValue(chars[..written], out var known) ? known : null;
+    }
+
     private static string? Canonical(JsonElement value, IReadOnlySet<string> domain)
     {
         foreach (var candidate in domain)
@@ -340,5 +368,5 @@ public sealed class RowValidator
         return cut > 0 ? message[..cut] : message;
     }
 
-    private sealed record Rule(ContractField Field, RuleKind Kind);
+    private sealed record Rule(ContractField Field, RuleKind Kind, Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>>? Domain);
 }

@@ -25,6 +25,16 @@ public sealed class RowValidatorTests
     }
 
     [Fact]
+    public void Parse_DomainValue_AnsweredWithTheContractsOwnString()
+    {
+        var contract = ServerFixture.BankContract;
+        using var parsed = new RowValidator(FakeScoringModel.BankSchema, contract, maxBatchRows: 10).Parse(Encoding.UTF8.GetBytes(BankRows.Valid().ToJsonString()));
+        parsed.IsValid.ShouldBeTrue(string.Join("; ", parsed.Errors));
+        var own = contract.Fields["job"].ValidValues!.Single(v => v == "technician");
+        parsed.Rows[0].Categorical["job"].ShouldBeSameAs(own);
+    }
+
+    [Fact]
     public void Parse_EscapedNamesAndValues_ReadLikeTheirPlainForms()
     {
         var plain = BankRows.Valid().ToJsonString();
