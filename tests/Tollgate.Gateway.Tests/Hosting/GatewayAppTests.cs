@@ -256,7 +256,9 @@ public sealed class GatewayAppTests
         {
             if (File.Exists(path))
             {
-                var lines = (await File.ReadAllLinesAsync(path, timeout.Token)).Where(l => l.Length > 0).ToArray();
+                // Only whole lines: the gateway may be half-way through appending the last one (a torn line).
+                var text = await File.ReadAllTextAsync(path, timeout.Token);
+                var lines = text[..(text.LastIndexOf('\n') + 1)].Split('\n', StringSplitOptions.RemoveEmptyEntries);
                 if (lines.Length >= count)
                 {
                     return lines;
