@@ -148,7 +148,7 @@ public sealed class FrontDoorBenchmark : IBenchmark
         }
     }
 
-    private static async Task<Deployment> StartAsync(LocalProcessBackend backend, string releaseDir, int port, string role, CancellationToken ct)
+    internal static async Task<Deployment> StartAsync(LocalProcessBackend backend, string releaseDir, int port, string role, CancellationToken ct)
     {
         var version = Path.GetFileName(releaseDir);
         var deployment = await backend.StartAsync(new DeploymentRequest(Model, version, releaseDir, null, port, role, null), ct);

@@ -4,6 +4,12 @@ using Tollgate.Benchmarks;
 using Tollgate.Core.IO;
 
 // Usage: Tollgate.Benchmarks [--repo-root DIR] [--quick] [name ...]   (no names: every benchmark)
+//        Tollgate.Benchmarks loadgen ...   (the open-loop load generator's child process, see LoadGeneratorProcess)
+if (args is ["loadgen", ..])
+{
+    return await Tollgate.Benchmarks.LoadGeneration.LoadGeneratorProcess.ChildMainAsync(args[1..]);
+}
+
 var repoRoot = Directory.GetCurrentDirectory();
 var quick = false;
 var names = new List<string>();

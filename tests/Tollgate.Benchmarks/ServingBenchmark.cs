@@ -14,6 +14,7 @@ using Tollgate.Core.Specs;
 using Tollgate.Core.Stages;
 using Tollgate.Modeling.Scoring;
 using Tollgate.Modeling.Stages;
+using Tollgate.Release.Deployment;
 using Tollgate.Serving.Contracts;
 using Tollgate.Serving.Hosting;
 using Tollgate.Serving.Logging;
@@ -23,7 +24,8 @@ namespace Tollgate.Benchmarks;
 
 /// <summary>
 /// The model server against the framework's ceiling on this machine: a bare ASP.NET Core endpoint answering a constant,
-/// hosted the same way (Kestrel, loopback, no logging), both driven by wrk at 1 and 64 connections. Goals: single-row
+/// hosted the same way (Kestrel, loopback, no logging), both driven by wrk at 1 and 64 connections. The server is the
+/// real Tollgate.Serving process started by the local-process backend; the bare endpoint runs in this process. Goals: single-row
 /// predict at ≥ 60% of the bare endpoint's requests/s, and p99 &lt; 5 ms at half of the server's maximum throughput
 /// (an open-loop, coordinated-omission-free generator at a fixed rate). Batches of 100 rows are reported as rows/s.
 /// The candidate: TOLLGATE_BENCH_CANDIDATE, else artifacts/runs/latest/candidate, else one trained here by the
@@ -43,7 +45,12 @@ public sealed partial class ServingBenchmark : IBenchmark
         var seconds = context.Quick ? 3 : 10;
         var candidateDir = FindCandidate(context);
         var contract = ServingContract.Load(Path.Combine(context.RepoRoot, "data-contracts", "bank-marketing.odcs.yaml"));
-        using var model = CandidateScoringModel.Load(candidateDir);
+        ServedModelInfo info;
+        using (var model = CandidateScoringModel.Load(candidateDir))
+        {
+            info = model.Info; // the server runs in its own process
+        }
+
         var rows = BankRows(context.RepoRoot, contract, 100);
         var single = rows[0].ToJsonString();
         var batch = new JsonArray([.. rows.Select(r => (JsonNode)r.DeepClone())]).ToJsonString();
@@ -51,10 +58,10 @@ public sealed partial class ServingBenchmark : IBenchmark
         var result = new JsonObject
         {
             ["candidate"] = candidateDir,
-            ["model"] = model.Info.Name,
-            ["version"] = model.Info.Version,
+            ["model"] = info.Name,
+            ["version"] = info.Version,
             ["durationSecondsPerRun"] = seconds,
-            ["loadGenerator"] = "wrk (closed loop); paced run: in-process open-loop .NET generator (raw HTTP/1.1 on 64 sockets, sleeping not spinning, real bank rows), latency from the scheduled send time",
+            ["loadGenerator"] = "wrk (closed loop); paced run: open-loop .NET generator in its own process (raw HTTP/1.1 on 64 keep-alive sockets, nanosleep pacing, real bank rows), latency from each request's due time",
         };
 
         JsonObject bare;
@@ -70,25 +77,39 @@ public sealed partial class ServingBenchmark : IBenchmark
             await app.StopAsync(cancellationToken);
         }
 
+        // The real server process (Tollgate.Serving, as the local-process backend runs it: its own runtime settings,
+        // nothing else in its heap or thread pool), from a release folder made of the candidate.
         JsonObject server;
-        await using (var app = ServingApp.Build(new ServingOptions(candidateDir, null, "http://127.0.0.1:28302", new ServingLogOptions(null)), model, contract, TimeProvider.System))
+        var root = Path.Combine(context.WorkDir, "serving-process");
+        if (Directory.Exists(root))
         {
-            await app.StartAsync(cancellationToken);
-            ServingApp.WarmUp(app);
-            context.Log.WriteLine("[serving] model server: wrk single row at 1 and 64 connections, batch of 100 at 8");
+            Directory.Delete(root, recursive: true);
+        }
+
+        var contractPath = Path.Combine(context.RepoRoot, "data-contracts", "bank-marketing.odcs.yaml");
+        var backend = new LocalProcessBackend(Path.Combine(root, "store"), LocalProcessBackend.DefaultServer, TimeProvider.System);
+        var deployment = await FrontDoorBenchmark.StartAsync(backend, ReleaseFolders.Create(root, candidateDir, contractPath, "bench-serving"), 28302, "production", cancellationToken);
+        try
+        {
+            var url = deployment.Url + "/v1/predict";
+            context.Log.WriteLine($"[serving] model server {deployment.Url} (pid {deployment.Handle}): wrk single row at 1 and 64 connections, batch of 100 at 8");
             server = new JsonObject
             {
-                ["c1"] = Wrk("http://127.0.0.1:28302/v1/predict", single, 1, 1, seconds),
-                ["c64"] = Wrk("http://127.0.0.1:28302/v1/predict", single, 2, 64, seconds),
+                ["process"] = "Tollgate.Serving (LocalProcessBackend)",
+                ["c1"] = Wrk(url, single, 1, 1, seconds),
+                ["c64"] = Wrk(url, single, 2, 64, seconds),
             };
-            var batchRun = Wrk("http://127.0.0.1:28302/v1/predict", batch, 2, 8, seconds);
+            var batchRun = Wrk(url, batch, 2, 8, seconds);
             batchRun["rowsPerSecond"] = Math.Round(batchRun["requestsPerSecond"]!.GetValue<double>() * rows.Count, 0);
             server["batch100"] = batchRun;
             var max = server["c64"]!["requestsPerSecond"]!.GetValue<double>();
             var rate = Math.Max(1, max / 2);
             context.Log.WriteLine($"[serving] paced at half of max ({rate:0} req/s) for {seconds} s");
-            server["pacedAtHalfMax"] = await PacedAsync(new Uri("http://127.0.0.1:28302/v1/predict"), [.. rows.Select(r => Encoding.UTF8.GetBytes(r.ToJsonString()))], rate, TimeSpan.FromSeconds(seconds), cancellationToken);
-            await app.StopAsync(cancellationToken);
+            server["pacedAtHalfMax"] = await PacedAsync(new Uri(url), [.. rows.Select(r => Encoding.UTF8.GetBytes(r.ToJsonString()))], rate, TimeSpan.FromSeconds(seconds), cancellationToken);
+        }
+        finally
+        {
+            await backend.StopAsync(deployment, TimeSpan.FromSeconds(5), CancellationToken.None);
         }
 
         var ratio = server["c64"]!["requestsPerSecond"]!.GetValue<double>() / bare["c64"]!["requestsPerSecond"]!.GetValue<double>();
@@ -157,107 +178,16 @@ public sealed partial class ServingBenchmark : IBenchmark
     }
 
     /// <summary>
-    /// Open loop at a fixed rate: request i is due at start + i/rate and its latency counts from then, so a slow answer
-    /// cannot hide the queueing it causes (no coordinated omission). The client is raw HTTP/1.1 on 64 keep-alive
-    /// sockets with prebuilt requests — a few microseconds of CPU per request, where HttpClient's tens would take the
-    /// cores the server is being measured on — and it waits by sleeping, never spinning.
+    /// Open loop at a fixed rate (<see cref="LoadGeneration.OpenLoopGenerator"/> in its own process, 64 keep-alive
+    /// sockets, real bank rows): request i is due at start + i/rate and its latency counts from then, so a slow answer
+    /// cannot hide the queueing it causes. A second of warm-up at the same rate first (the child's own JIT).
     /// </summary>
     private static async Task<JsonObject> PacedAsync(Uri url, byte[][] bodies, double rate, TimeSpan duration, CancellationToken cancellationToken)
     {
-        var requests = bodies.Select(b => Encoding.ASCII.GetBytes(
-            $"POST {url.AbsolutePath} HTTP/1.1\r\nHost: {url.Authority}\r\nContent-Type: application/json\r\nContent-Length: {b.Length.ToString(CultureInfo.InvariantCulture)}\r\n\r\n").Concat(b).ToArray()).ToArray();
-        var total = (long)(rate * duration.TotalSeconds);
-        var fromSchedule = new double[total];
-        var fromSend = new double[total];
-        var failed = 0L;
-        long next = -1;
-        var clock = Stopwatch.StartNew();
-        var workers = Enumerable.Range(0, 64).Select(_ => Task.Run(async () =>
-        {
-            using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
-            await socket.ConnectAsync(url.Host, url.Port, cancellationToken);
-            using var stream = new System.Net.Sockets.NetworkStream(socket, ownsSocket: false);
-            var buffer = new byte[16 * 1024];
-            while (true)
-            {
-                var i = Interlocked.Increment(ref next);
-                if (i >= total)
-                {
-                    return;
-                }
-
-                var due = i / rate;
-                var wait = due - clock.Elapsed.TotalSeconds;
-                if (wait > 0.0005)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(wait), cancellationToken);
-                }
-
-                var sent = clock.Elapsed.TotalSeconds;
-                await stream.WriteAsync(requests[i % requests.Length], cancellationToken);
-                if (await ReadResponseAsync(stream, buffer, cancellationToken) != 200)
-                {
-                    Interlocked.Increment(ref failed);
-                }
-
-                var done = clock.Elapsed.TotalSeconds;
-                fromSchedule[i] = (done - due) * 1000;
-                fromSend[i] = (done - sent) * 1000;
-            }
-        }, cancellationToken)).ToList();
-        await Task.WhenAll(workers);
-        var seconds = clock.Elapsed.TotalSeconds;
-        Array.Sort(fromSchedule);
-        Array.Sort(fromSend);
-        static double P(double[] sorted, double q) => Math.Round(sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))], 3);
-        return new JsonObject
-        {
-            ["targetRequestsPerSecond"] = Math.Round(rate, 1),
-            ["achievedRequestsPerSecond"] = Math.Round(total / seconds, 1),
-            ["requests"] = total,
-            ["failed"] = failed,
-            ["p50Ms"] = P(fromSchedule, 0.50),
-            ["p99Ms"] = P(fromSchedule, 0.99),
-            ["maxMs"] = Math.Round(fromSchedule[^1], 3),
-            ["p99FromSendMs"] = P(fromSend, 0.99),
-        };
-    }
-
-    /// <summary>Reads one HTTP/1.1 response (Content-Length or chunked) and returns its status code.</summary>
-    private static async Task<int> ReadResponseAsync(Stream stream, byte[] buffer, CancellationToken ct)
-    {
-        var length = 0;
-        var headerEnd = -1;
-        while (true)
-        {
-            var read = await stream.ReadAsync(buffer.AsMemory(length), ct);
-            if (read == 0)
-            {
-                throw new IOException("the server closed the connection");
-            }
-
-            length += read;
-            if (headerEnd < 0)
-            {
-                headerEnd = buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8);
-                if (headerEnd < 0)
-                {
-                    continue;
-                }
-            }
-
-            var headers = Encoding.ASCII.GetString(buffer, 0, headerEnd);
-            var status = int.Parse(headers.AsSpan(9, 3), CultureInfo.InvariantCulture);
-            var bodyStart = headerEnd + 4;
-            var lengthMatch = Regex.Match(headers, @"\r\nContent-Length:\s*(\d+)", RegexOptions.IgnoreCase);
-            var complete = lengthMatch.Success
-                ? length - bodyStart >= int.Parse(lengthMatch.Groups[1].Value, CultureInfo.InvariantCulture)
-                : buffer.AsSpan(bodyStart, length - bodyStart).EndsWith("\r\n0\r\n\r\n"u8) || buffer.AsSpan(bodyStart, length - bodyStart).SequenceEqual("0\r\n\r\n"u8);
-            if (complete)
-            {
-                return status;
-            }
-        }
+        await using var generator = await LoadGeneration.LoadGeneratorProcess.StartAsync(url, bodies, 64, cancellationToken);
+        await generator.RunAsync(rate, TimeSpan.FromSeconds(1), cancellationToken);
+        var run = await generator.RunAsync(rate, duration, cancellationToken);
+        return run.ToJson();
     }
 
     private static double Percentile(string wrkOutput, string label)
