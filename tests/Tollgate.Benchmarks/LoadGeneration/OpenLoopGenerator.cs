@@ -23,7 +23,7 @@ internal sealed unsafe partial class OpenLoopGenerator : IDisposable
     private readonly Uri url;
     private readonly byte[][] requests;
     private readonly List<Connection> connections = [];
-    private readonly Stack<Connection> free = new();
+    private readonly Queue<Connection> free = new(); // first in, first out: every connection stays in use, none idles into the server's keep-alive timeout
     private readonly Queue<int> waiting = new();
     private readonly int epoll;
     private readonly int timer;
@@ -50,12 +50,10 @@ internal sealed unsafe partial class OpenLoopGenerator : IDisposable
     {
         for (var i = 0; i < count; i++)
         {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            socket.Connect(url.Host, url.Port);
-            socket.Blocking = false;
-            var connection = new Connection(socket, connections.Count);
+            var connection = new Connection(connections.Count);
+            connection.Open(url);
             connections.Add(connection);
-            free.Push(connection);
+            free.Enqueue(connection);
             Register(connection.Fd, connection.Id);
         }
     }
@@ -116,18 +114,27 @@ internal sealed unsafe partial class OpenLoopGenerator : IDisposable
 
                     var index = connection.Index;
                     connection.Index = -1;
-                    answered[index] = Stopwatch.GetTimestamp();
-                    completed++;
-                    if (outcome != Connection.Answer.Success)
+                    if (index >= 0)
                     {
-                        failures++;
-                        error ??= connection.Error;
+                        answered[index] = Stopwatch.GetTimestamp();
+                        completed++;
+                        if (outcome != Connection.Answer.Success)
+                        {
+                            failures++;
+                            error ??= connection.Error;
+                        }
                     }
 
                     if (outcome == Connection.Answer.Closed)
                     {
+                        // Closed by the server (idle, or failed): a fresh socket takes its place, as a client's pool would.
                         Unregister(connection.Fd);
-                        continue; // the connection is gone; the others carry on
+                        connection.Open(url);
+                        Register(connection.Fd, connection.Id);
+                        if (index < 0)
+                        {
+                            continue; // it was idle and already in the free queue
+                        }
                     }
 
                     if (waiting.TryDequeue(out var queued))
@@ -136,7 +143,7 @@ internal sealed unsafe partial class OpenLoopGenerator : IDisposable
                     }
                     else
                     {
-                        free.Push(connection);
+                        free.Enqueue(connection);
                     }
                 }
 
@@ -145,7 +152,7 @@ internal sealed unsafe partial class OpenLoopGenerator : IDisposable
                 while (next < total && due[next] <= now)
                 {
                     lag[next] = now - due[next];
-                    if (free.TryPop(out var connection))
+                    if (free.TryDequeue(out var connection))
                     {
                         Send(connection, next);
                     }
@@ -202,7 +209,7 @@ internal sealed unsafe partial class OpenLoopGenerator : IDisposable
     {
         foreach (var connection in connections)
         {
-            connection.Socket.Dispose();
+            connection.Socket?.Dispose();
         }
 
         _ = Close(timer);
@@ -262,7 +269,7 @@ internal sealed unsafe partial class OpenLoopGenerator : IDisposable
     private static partial int Close(int fd);
 
     /// <summary>One keep-alive socket with at most one request outstanding.</summary>
-    private sealed class Connection(Socket socket, int id)
+    private sealed class Connection(int id)
     {
         private const int NoSignal = 0x4000; // MSG_NOSIGNAL
         private readonly byte[] buffer = new byte[64 * 1024];
@@ -276,15 +283,27 @@ internal sealed unsafe partial class OpenLoopGenerator : IDisposable
             Closed,
         }
 
-        public Socket Socket { get; } = socket;
+        public Socket? Socket { get; private set; }
 
         public int Id { get; } = id;
 
-        public int Fd { get; } = (int)socket.SafeHandle.DangerousGetHandle();
+        public int Fd { get; private set; } = -1;
 
         public int Index { get; set; } = -1;
 
         public string? Error { get; private set; }
+
+        /// <summary>Connects (again: a socket the server closed is replaced, as a client's pool would).</summary>
+        public void Open(Uri url)
+        {
+            Socket?.Dispose();
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            socket.Connect(url.Host, url.Port);
+            socket.Blocking = false;
+            Socket = socket;
+            Fd = (int)socket.SafeHandle.DangerousGetHandle();
+            length = 0;
+        }
 
         public bool Send(byte[] request)
         {
@@ -332,13 +351,13 @@ internal sealed unsafe partial class OpenLoopGenerator : IDisposable
                 }
 
                 Error = $"recv failed (errno {errno})";
-                return Index >= 0 ? Answer.Closed : Answer.None;
+                return Answer.Closed;
             }
 
             if (n == 0)
             {
                 Error = "the server closed the connection";
-                return Index >= 0 ? Answer.Closed : Answer.None;
+                return Answer.Closed;
             }
 
             length += (int)n;
