@@ -98,6 +98,7 @@ public sealed class FrontDoorBenchmark : IBenchmark
                     await frontDoor.SwitchAsync(routes => routes with { Shadow = mirrored ? shadowRoute : null }, cancellationToken);
                     await DrainedAsync(client, frontDoor.Url, cancellationToken); // no backlog of copies from the previous block
                     var cpuBefore = pids.ToDictionary(p => p.Key, p => CpuSeconds(p.Value));
+                    var gcBefore = await GatewayRuntimeAsync(client, frontDoor.Url, cancellationToken);
                     var clock = Stopwatch.StartNew();
                     var block = await generator.RunAsync(rate, TimeSpan.FromSeconds(blockSeconds), cancellationToken);
                     var cpu = new JsonObject();
@@ -106,12 +107,21 @@ public sealed class FrontDoorBenchmark : IBenchmark
                         cpu[name] = Math.Round((CpuSeconds(pid) - cpuBefore[name]) / clock.Elapsed.TotalSeconds, 3);
                     }
 
+                    var gcAfter = await GatewayRuntimeAsync(client, frontDoor.Url, cancellationToken);
+                    var gc = new JsonObject
+                    {
+                        ["gen0"] = gcAfter["gen0Collections"]!.GetValue<int>() - gcBefore["gen0Collections"]!.GetValue<int>(),
+                        ["gen1"] = gcAfter["gen1Collections"]!.GetValue<int>() - gcBefore["gen1Collections"]!.GetValue<int>(),
+                        ["pauseMs"] = Math.Round(gcAfter["gcPauseMs"]!.GetValue<double>() - gcBefore["gcPauseMs"]!.GetValue<double>(), 1),
+                        ["allocatedMB"] = Math.Round((gcAfter["allocatedBytes"]!.GetValue<long>() - gcBefore["allocatedBytes"]!.GetValue<long>()) / 1e6, 1),
+                    };
                     var json = block.ToJson();
                     json["mirrored"] = mirrored;
                     json["cpuCoresUsed"] = cpu;
+                    json["gatewayGc"] = gc;
                     blocks.Add(json);
                     (mirrored ? with : without).Add(block);
-                    context.Log.WriteLine($"[front-door] rep {rep + 1} {(mirrored ? "with shadow   " : "without shadow")}: p50 {json["p50Ms"]} ms, p99 {block.P99:0.000} ms, failed {block.Failed}, cpu {cpu.ToJsonString()}");
+                    context.Log.WriteLine($"[front-door] rep {rep + 1} {(mirrored ? "with shadow   " : "without shadow")}: p50 {json["p50Ms"]} ms, p99 {block.P99:0.000} ms, failed {block.Failed}, cpu {cpu.ToJsonString()}, gateway gc {gc.ToJsonString()}");
                 }
 
                 paired.Add(((with[^1].P99 / without[^1].P99) - 1) * 100);
@@ -185,6 +195,12 @@ public sealed class FrontDoorBenchmark : IBenchmark
         }
 
         await Task.Delay(300, ct);
+    }
+
+    private static async Task<JsonNode> GatewayRuntimeAsync(HttpClient client, string frontDoorUrl, CancellationToken ct)
+    {
+        var state = JsonNode.Parse(await client.GetStringAsync(new Uri(frontDoorUrl + "/_tollgate/gateway"), ct));
+        return state?["runtime"]?.DeepClone() ?? throw new InvalidOperationException("the gateway's state has no runtime figures");
     }
 
     private static async Task<JsonNode?> MirrorStatsAsync(HttpClient client, string frontDoorUrl, CancellationToken ct)

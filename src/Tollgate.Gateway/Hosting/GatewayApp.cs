@@ -56,7 +56,7 @@ public static class GatewayApp
         app.MapGet(StatePath, () =>
         {
             var routes = table.Current;
-            return Results.Json(new GatewayState(routes.Generation, routes.Production, routes.Shadow, mirror.Stats, table.FilePath));
+            return Results.Json(new GatewayState(routes.Generation, routes.Production, routes.Shadow, mirror.Stats, table.FilePath, GatewayRuntime.Now()));
         });
 
         app.MapGet(MetricsPath, async context =>

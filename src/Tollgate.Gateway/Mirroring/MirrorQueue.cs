@@ -1,8 +1,8 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Tollgate.Core.IO;
 
 namespace Tollgate.Gateway.Mirroring;
 
@@ -29,7 +29,8 @@ public sealed class MirrorQueue : BackgroundService
     /// <summary>How often the log thread appends the exchanges gathered meanwhile.</summary>
     public static readonly TimeSpan LogInterval = TimeSpan.FromMilliseconds(200);
 
-    private static readonly JsonSerializerOptions LineOptions = new(TollgateJson.Options) { WriteIndented = false };
+    [ThreadStatic]
+    private static byte[]? readBuffer;
 
     private readonly ConcurrentQueue<MirrorItem> queue = new();
     private readonly ConcurrentQueue<(string Path, MirrorRecord Record)> log = new();
@@ -219,7 +220,7 @@ public sealed class MirrorQueue : BackgroundService
     private MirrorRecord Send(MirrorItem item, CancellationToken ct)
     {
         int? status = null;
-        string? body = null;
+        ReadOnlyMemory<byte> body = default;
         string? error = null;
         var clock = Stopwatch.StartNew();
         try
@@ -236,12 +237,8 @@ public sealed class MirrorQueue : BackgroundService
 
             request.Headers.TryAddWithoutValidation("X-Tollgate-Mirror", item.RequestId);
             // Synchronous on this dedicated thread: the shadow's latency blocks a mirror thread, never a pool thread.
-            using var response = client.Send(request, HttpCompletionOption.ResponseContentRead, ct);
-            using (var reader = new StreamReader(response.Content.ReadAsStream(ct), Encoding.UTF8))
-            {
-                body = reader.ReadToEnd();
-            }
-
+            using var response = client.Send(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            body = ReadBody(response.Content.ReadAsStream(ct));
             status = (int)response.StatusCode;
             Interlocked.Increment(ref sent);
             if (status >= 500)
@@ -255,45 +252,64 @@ public sealed class MirrorQueue : BackgroundService
             Interlocked.Increment(ref failed);
         }
 
-        return new MirrorRecord(
-            item.RequestId,
-            item.At,
-            item.Method,
-            item.PathAndQuery,
-            item.Body.Length == 0 ? null : Encoding.UTF8.GetString(item.Body.Span),
-            item.Production.Version,
-            item.ProductionStatus,
-            item.ProductionMs,
-            Encoding.UTF8.GetString(item.ProductionBody.Span),
-            item.Shadow.Version,
-            status,
-            status is null ? null : Math.Round(clock.Elapsed.TotalMilliseconds, 3),
-            Truncate(body),
-            error);
+        return new MirrorRecord(item, status, status is null ? null : Math.Round(clock.Elapsed.TotalMilliseconds, 3), body, error);
+    }
+
+    /// <summary>The shadow's answer into this thread's buffer, then one exact-size copy (the first 64 KiB; the rest is drained).</summary>
+    private static byte[] ReadBody(Stream stream)
+    {
+        var buffer = readBuffer ??= new byte[MirrorRecord.MaxLoggedBodyBytes];
+        var length = 0;
+        int read;
+        while ((read = stream.Read(buffer, length, buffer.Length - length)) > 0)
+        {
+            length += read;
+            if (length == buffer.Length)
+            {
+                stream.CopyTo(Stream.Null);
+                break;
+            }
+        }
+
+        return buffer.AsSpan(0, length).ToArray();
     }
 
     private void WriteLog(CancellationToken ct)
     {
-        var lines = new Dictionary<string, StringBuilder>(StringComparer.Ordinal);
+        var lines = new Dictionary<string, ArrayBufferWriter<byte>>(StringComparer.Ordinal);
+        var writer = new Utf8JsonWriter(Stream.Null, MirrorRecord.WriterOptions);
         while (!ct.WaitHandle.WaitOne(LogInterval))
         {
-            lines.Clear();
-            while (log.TryDequeue(out var entry))
+            foreach (var buffer in lines.Values)
             {
-                if (!lines.TryGetValue(entry.Path, out var sb))
-                {
-                    lines[entry.Path] = sb = new StringBuilder();
-                }
-
-                sb.Append(JsonSerializer.Serialize(entry.Record, LineOptions)).Append('\n');
+                buffer.ResetWrittenCount();
             }
 
-            foreach (var (path, text) in lines)
+            while (log.TryDequeue(out var entry))
             {
+                if (!lines.TryGetValue(entry.Path, out var buffer))
+                {
+                    lines[entry.Path] = buffer = new ArrayBufferWriter<byte>(64 * 1024);
+                }
+
+                writer.Reset(buffer);
+                entry.Record.WriteTo(writer);
+                writer.Flush();
+                buffer.Write("\n"u8);
+            }
+
+            foreach (var (path, buffer) in lines)
+            {
+                if (buffer.WrittenCount == 0)
+                {
+                    continue;
+                }
+
                 try
                 {
                     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-                    File.AppendAllText(path, text.ToString());
+                    using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
+                    file.Write(buffer.WrittenSpan);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
@@ -302,7 +318,4 @@ public sealed class MirrorQueue : BackgroundService
             }
         }
     }
-
-    private static string? Truncate(string? body) =>
-        body is null || body.Length <= 64 * 1024 ? body : body[..(64 * 1024)];
 }
