@@ -58,6 +58,12 @@ public sealed class FrontDoorBenchmark : IBenchmark
             deployments.Add(production);
             var shadow = await StartAsync(backend, Release(root, candidate, contractPath, "v2-shadow"), FrontDoorPort + 2, "shadow", cancellationToken);
             deployments.Add(shadow);
+            // As Shadow-Deploy runs it (shadow.priority: low by default); TOLLGATE_BENCH_SHADOW_PRIORITY=normal measures without.
+            var shadowPriority = Environment.GetEnvironmentVariable("TOLLGATE_BENCH_SHADOW_PRIORITY") == "normal" ? DeploymentPriority.Normal : DeploymentPriority.Low;
+            if (!await backend.SetPriorityAsync(shadow, shadowPriority, cancellationToken))
+            {
+                throw new InvalidOperationException($"could not set the shadow's CPU priority to {shadowPriority}");
+            }
             await frontDoor.EnsureRunningAsync(cancellationToken);
             var productionRoute = new GatewayUpstream("v1-production", production.Url, production.Name);
             var shadowRoute = new GatewayUpstream("v2-shadow", shadow.Url, shadow.Name);
@@ -144,6 +150,7 @@ public sealed class FrontDoorBenchmark : IBenchmark
                 ["candidate"] = candidate,
                 ["loadGenerator"] = "open loop in its own process (LoadGeneratorProcess: one epoll thread, timerfd pacing, 16 keep-alive sockets): request i is due at start + i/rate whatever earlier answers do; latency from the due time to the whole answer; real bank rows, one per request",
                 ["ratePerSecond"] = rate,
+                ["shadowPriority"] = shadowPriority.ToString().ToLowerInvariant(),
                 ["repetitions"] = repetitions,
                 ["blockSeconds"] = blockSeconds,
                 ["p99WithoutShadowMs"] = p99Without,
@@ -158,7 +165,7 @@ public sealed class FrontDoorBenchmark : IBenchmark
                 ["medianPairedAddedP99Percent"] = Math.Round(Median(paired), 2),
                 ["mirror"] = mirror,
                 ["blocks"] = blocks,
-                ["note"] = $"{rate:0} requests/s open loop on a {Environment.ProcessorCount}-core machine shared with other work. With a shadow, every request is scored twice (production and shadow processes), so the shadow's CPU (see cpuCoresUsed) competes with production for the same cores; the front door's own part is one enqueue, the shadow is sent to by nice-19 threads, but the shadow process runs at normal priority.",
+                ["note"] = $"{rate:0} requests/s open loop on a {Environment.ProcessorCount}-core machine. With a shadow, every request is scored twice (production and shadow processes); the front door's own part is one enqueue and copies are sent by nice-19 threads; the shadow process runs at {shadowPriority.ToString().ToLowerInvariant()} CPU priority (nice 10 when low), so it uses the CPU production leaves idle.",
             };
         }
         finally

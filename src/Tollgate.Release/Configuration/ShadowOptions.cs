@@ -1,4 +1,5 @@
 using Tollgate.Core.Specs;
+using Tollgate.Release.Deployment;
 
 namespace Tollgate.Release.Configuration;
 
@@ -13,7 +14,8 @@ namespace Tollgate.Release.Configuration;
 /// <param name="MirrorTimeout">How long mirror mode waits for <paramref name="Requests"/> live requests. <value>Default 600 s.</value></param>
 /// <param name="Gates">The gates.</param>
 /// <param name="WarmUpRequests">Unmeasured requests to the fresh candidate before replay (production is warm; JIT and pools are not). <value>Default 300.</value></param>
-public sealed record ShadowOptions(string Mode, string? ReplayPath, int Requests, double RatePerSecond, TimeSpan MirrorTimeout, ShadowGates Gates, int WarmUpRequests = 300)
+/// <param name="Priority">CPU priority of the candidate while it is a shadow: <c>low</c> (only CPU production leaves idle; raised when it is promoted) or <c>normal</c>. <value>Default low.</value></param>
+public sealed record ShadowOptions(string Mode, string? ReplayPath, int Requests, double RatePerSecond, TimeSpan MirrorTimeout, ShadowGates Gates, int WarmUpRequests = 300, DeploymentPriority Priority = DeploymentPriority.Low)
 {
     public static ShadowOptions Read(ModelSpec spec, SpecErrors errors)
     {
@@ -24,7 +26,7 @@ public sealed record ShadowOptions(string Mode, string? ReplayPath, int Requests
             return new ShadowOptions("replay", null, 0, 1, TimeSpan.Zero, new ShadowGates(0, 0, 0, null, null));
         }
 
-        node.RejectUnknownKeys("mode", "replay", "requests", "ratePerSecond", "mirrorTimeoutSeconds", "warmUpRequests", "gates");
+        node.RejectUnknownKeys("mode", "replay", "requests", "ratePerSecond", "mirrorTimeoutSeconds", "warmUpRequests", "priority", "gates");
         var mode = node.String("mode", oneOf: ["replay", "mirror"]) ?? "replay";
         var requests = node.Integer("requests", min: 1, max: 10_000_000) ?? 500;
         var rate = node.Number("ratePerSecond", min: 0.1, max: 100_000) ?? 200;
@@ -50,6 +52,7 @@ public sealed record ShadowOptions(string Mode, string? ReplayPath, int Requests
             }
         }
 
-        return new ShadowOptions(mode, node.String("replay"), requests, rate, TimeSpan.FromSeconds(timeout), g, node.Integer("warmUpRequests", min: 0, max: 1_000_000) ?? 300);
+        var priority = node.String("priority", oneOf: ["low", "normal"]) == "normal" ? DeploymentPriority.Normal : DeploymentPriority.Low;
+        return new ShadowOptions(mode, node.String("replay"), requests, rate, TimeSpan.FromSeconds(timeout), g, node.Integer("warmUpRequests", min: 0, max: 1_000_000) ?? 300, priority);
     }
 }

@@ -21,6 +21,9 @@ namespace Tollgate.Release.Deployment;
 /// </summary>
 public sealed partial class DockerBackend : IDeploymentBackend, IDisposable
 {
+    /// <summary>cpu-shares of a low-priority container (a quarter of the default weight).</summary>
+    public const long LowCpuShares = 256;
+
     /// <summary>Where a deployment's serving-log folder is mounted inside its container.</summary>
     public const string ContainerLogDir = "/var/log/tollgate";
 
@@ -165,6 +168,19 @@ public sealed partial class DockerBackend : IDeploymentBackend, IDisposable
                 return new DeploymentStatus(running, (int)container.RestartCount, running ? LocalResidentBytes(container) ?? await MemoryAsync(container.ID, cancellationToken) : null);
             },
             $"inspecting {deployment.Name}");
+
+    /// <summary>cpu-shares 256 for <see cref="DeploymentPriority.Low"/>, the engine's default 1024 otherwise (no privilege needed).</summary>
+    public Task<bool> SetPriorityAsync(Deployment deployment, DeploymentPriority priority, CancellationToken cancellationToken) =>
+        CallAsync(
+            async () =>
+            {
+                await client.Containers.UpdateContainerAsync(
+                    deployment.Handle,
+                    new ContainerUpdateParameters { CPUShares = priority == DeploymentPriority.Low ? LowCpuShares : 1024 },
+                    cancellationToken);
+                return true;
+            },
+            $"setting the CPU priority of {deployment.Name}");
 
     public Task StopAsync(Deployment deployment, TimeSpan grace, CancellationToken cancellationToken) =>
         CallAsync(

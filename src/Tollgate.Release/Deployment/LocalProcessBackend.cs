@@ -75,6 +75,12 @@ public sealed class LocalProcessBackend : IDeploymentBackend
         return Task.FromResult(new DeploymentStatus(running, 0, running ? DetachedProcess.ResidentBytes(pid) : null));
     }
 
+    public Task<bool> SetPriorityAsync(Deployment deployment, DeploymentPriority priority, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        return Task.FromResult(ProcessPriority.TrySet(int.Parse(deployment.Handle, CultureInfo.InvariantCulture), priority));
+    }
+
     public async Task StopAsync(Deployment deployment, TimeSpan grace, CancellationToken cancellationToken)
     {
         var path = RecordPath(deployment);

@@ -57,6 +57,12 @@ public static class ShadowDeployStage
                     PortAllocator.Next(env.Deploy.FirstPort, env.Deploy.LastPort, running.Select(d => d.Port)), "shadow", Path.Combine(env.ServingLogRoot, candidate.Version)),
                 ct);
         log.Info($"candidate {candidate.Version} runs as {deployment.Name} on {deployment.Url}; production: {production?.Version ?? "none (first release)"}");
+        if (options.Priority == DeploymentPriority.Low)
+        {
+            // Mirroring must not slow production: the shadow gets only the CPU production leaves idle (promote raises it).
+            var lowered = await env.Backend.SetPriorityAsync(deployment, DeploymentPriority.Low, ct);
+            log.Info(lowered ? $"{deployment.Name} runs at low CPU priority while it is a shadow (shadow.priority: low)" : $"{deployment.Name}: could not lower its CPU priority; it competes with production for CPU");
+        }
 
         using var probe = new ServerProbe();
         var (smokeRows, _) = ReplaySource.Load(env.RepoRoot, env.Spec, options.ReplayPath, env.ServingLogRoot, env.Release.SmokeRows);

@@ -147,8 +147,16 @@ public sealed class ReleaseSwitcher
             routes.Production?.Deployment, null, ReleaseActor.Current(), request.Reason, time.GetUtcNow());
         Journal.Write(pending);
 
-        // Reuse a running deployment of the target (the shadow of a promote); else start one on a free port.
+        // Reuse a running deployment of the target (the shadow of a promote, a warm standby); else start one on a free
+        // port. A shadow ran at low CPU priority: production runs at normal, and where that cannot be restored (a local
+        // process without root) a fresh one is started instead.
         var reused = running.FirstOrDefault(d => d.Version == target.Version);
+        if (reused is not null && !await backend.SetPriorityAsync(reused, DeploymentPriority.Normal, ct))
+        {
+            log.Warning($"{reused.Name} runs at low CPU priority and this user cannot raise it (that needs root); starting {target.Version} afresh instead");
+            reused = null;
+        }
+
         var deployment = reused ?? await backend.StartAsync(
             new DeploymentRequest(model, target.Version, target.ModelDir, target.ImageDigest, PortAllocator.Next(deploy.FirstPort, deploy.LastPort, running.Select(d => d.Port)), request.Kind, ServingLogDir(target.Version)),
             ct);
@@ -175,7 +183,7 @@ public sealed class ReleaseSwitcher
             r => r with
             {
                 Production = new GatewayUpstream(target.Version, deployment.Url, deployment.Name),
-                Shadow = r.Shadow?.Deployment == deployment.Name ? null : r.Shadow,
+                Shadow = r.Shadow?.Deployment == deployment.Name || r.Shadow?.Version == target.Version ? null : r.Shadow, // a shadow replaced by a fresh start goes too
             },
             ct);
         var elapsed = clock.Elapsed;

@@ -100,6 +100,11 @@ public sealed class DockerBackendTests
             container.Mounts.ShouldContain(m => m.Source == logDir && m.Destination == DockerBackend.ContainerLogDir, "the serving log lands on the host");
 
             (await backend.StartAsync(request, Ct)).Handle.ShouldBe(deployment.Handle, "starting what already runs from the same image returns it as is");
+
+            (await backend.SetPriorityAsync(deployment, DeploymentPriority.Low, Ct)).ShouldBeTrue();
+            (await client.Containers.InspectContainerAsync(deployment.Handle, Ct)).HostConfig.CPUShares.ShouldBe(DockerBackend.LowCpuShares, "a shadow gets a quarter of the default CPU weight");
+            (await backend.SetPriorityAsync(deployment, DeploymentPriority.Normal, Ct)).ShouldBeTrue();
+            (await client.Containers.InspectContainerAsync(deployment.Handle, Ct)).HostConfig.CPUShares.ShouldBe(1024, "promoted: the default weight again");
         }
         finally
         {

@@ -23,6 +23,8 @@ public sealed class PromoteStageTests
         var run = repo.Run("v1");
         (await ShadowDeployStage.RunAsync(env, ShadowOptions.Read(repo.Spec, errors), run, NullStageLog.Instance, Ct)).Outcome.ShouldBe(StageOutcome.Passed);
         var shadow = env.FrontDoor.ReadRoutes().Shadow!;
+        var shadowPid = int.Parse((await env.Backend.ListAsync(ReleaseRepo.Model, Ct)).Single(d => d.Name == shadow.Deployment).Handle, System.Globalization.CultureInfo.InvariantCulture);
+        NiceValues(shadowPid).ShouldAllBe(n => n == 10, "a shadow runs at low CPU priority (shadow.priority defaults to low): every thread at nice 10");
         run.WriteReport(new StageReport { Stage = StageName.ShadowDeploy, Model = ReleaseRepo.Model, Outcome = StageOutcome.Passed, StartedAt = default, FinishedAt = default, Summary = "passed" });
 
         var report = await PromoteStage.RunAsync(env, run, NullStageLog.Instance, Ct);
@@ -30,8 +32,16 @@ public sealed class PromoteStageTests
         report.Outcome.ShouldBe(StageOutcome.Passed, report.Summary);
         report.Checks.Single(c => c.Id == "promote.front-door-serves").Observed.ShouldBe("v1");
         var routes = env.FrontDoor.ReadRoutes();
-        routes.Production!.Deployment.ShouldBe(shadow.Deployment, "the shadow already warmed up is promoted, not a second copy");
         routes.Shadow.ShouldBeNull();
+        if (Environment.IsPrivilegedProcess)
+        {
+            routes.Production!.Deployment.ShouldBe(shadow.Deployment, "the shadow already warmed up is promoted, not a second copy");
+            NiceValues(shadowPid).ShouldAllBe(n => n == 0, "production runs at normal priority: promote raised every thread back");
+        }
+        else
+        {
+            routes.Production!.Deployment.ShouldNotBe(shadow.Deployment, "without root a niced shadow cannot be raised: a fresh production is started instead");
+        }
         var production = env.Store.TryGetProduction(ReleaseRepo.Model)!;
         production.ModelDir.ShouldBe(ReleaseFolders.PathOf(env.Store, ReleaseRepo.Model, "v1"));
         File.Exists(Path.Combine(production.ModelDir, "contract.odcs.yaml")).ShouldBeTrue("the release folder carries its contract, so it serves without the repository");
@@ -63,4 +73,12 @@ public sealed class PromoteStageTests
 
         ex.Message.ShouldContain("shadow-deploy");
     }
+
+    /// <summary>The nice value of every thread of a local process, from /proc/&lt;pid&gt;/task/*/stat.</summary>
+    private static List<int> NiceValues(int pid) =>
+        [.. Directory.GetDirectories($"/proc/{pid}/task").Select(task =>
+        {
+            var text = File.ReadAllText(Path.Combine(task, "stat"));
+            return int.Parse(text[(text.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture);
+        })];
 }
