@@ -5,6 +5,12 @@ using Tollgate.Core.IO;
 
 // Usage: Tollgate.Benchmarks [--repo-root DIR] [--quick] [name ...]   (no names: every benchmark)
 //        Tollgate.Benchmarks loadgen ...   (the open-loop load generator's child process, see LoadGeneratorProcess)
+//        Tollgate.Benchmarks bare PORT     (the serving benchmark's bare endpoint, in a process of its own)
+if (args is ["bare", var barePort])
+{
+    return await ServingBenchmark.BareMainAsync(int.Parse(barePort, System.Globalization.CultureInfo.InvariantCulture));
+}
+
 if (args is ["loadgen", ..])
 {
     return await Tollgate.Benchmarks.LoadGeneration.LoadGeneratorProcess.ChildMainAsync(args[1..]);

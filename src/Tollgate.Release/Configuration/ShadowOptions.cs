@@ -14,7 +14,7 @@ namespace Tollgate.Release.Configuration;
 /// <param name="MirrorTimeout">How long mirror mode waits for <paramref name="Requests"/> live requests. <value>Default 600 s.</value></param>
 /// <param name="Gates">The gates.</param>
 /// <param name="WarmUpRequests">Unmeasured requests to the fresh candidate before replay (production is warm; JIT and pools are not). <value>Default 300.</value></param>
-/// <param name="Priority">CPU priority of the candidate while it is a shadow: <c>low</c> (only CPU production leaves idle; raised when it is promoted) or <c>normal</c>. <value>Default low.</value></param>
+/// <param name="Priority">CPU priority of the candidate while it takes mirrored live traffic as the shadow (from the start in mirror mode, after a passed replay otherwise): <c>low</c> (only CPU production leaves idle; raised when it is promoted) or <c>normal</c>. <value>Default low.</value></param>
 public sealed record ShadowOptions(string Mode, string? ReplayPath, int Requests, double RatePerSecond, TimeSpan MirrorTimeout, ShadowGates Gates, int WarmUpRequests = 300, DeploymentPriority Priority = DeploymentPriority.Low)
 {
     public static ShadowOptions Read(ModelSpec spec, SpecErrors errors)

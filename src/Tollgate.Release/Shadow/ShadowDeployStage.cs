@@ -57,12 +57,6 @@ public static class ShadowDeployStage
                     PortAllocator.Next(env.Deploy.FirstPort, env.Deploy.LastPort, running.Select(d => d.Port)), "shadow", Path.Combine(env.ServingLogRoot, candidate.Version)),
                 ct);
         log.Info($"candidate {candidate.Version} runs as {deployment.Name} on {deployment.Url}; production: {production?.Version ?? "none (first release)"}");
-        if (options.Priority == DeploymentPriority.Low)
-        {
-            // Mirroring must not slow production: the shadow gets only the CPU production leaves idle (promote raises it).
-            var lowered = await env.Backend.SetPriorityAsync(deployment, DeploymentPriority.Low, ct);
-            log.Info(lowered ? $"{deployment.Name} runs at low CPU priority while it is a shadow (shadow.priority: low)" : $"{deployment.Name}: could not lower its CPU priority; it competes with production for CPU");
-        }
 
         using var probe = new ServerProbe();
         var (smokeRows, _) = ReplaySource.Load(env.RepoRoot, env.Spec, options.ReplayPath, env.ServingLogRoot, env.Release.SmokeRows);
@@ -76,6 +70,11 @@ public static class ShadowDeployStage
         var source = "none";
         if (ready is null)
         {
+            if (options.Mode == "mirror")
+            {
+                await LowerAsync(env, options, deployment, log, ct); // live traffic from here on
+            }
+
             (exchanges, source) = options.Mode == "mirror"
                 ? await MirrorAsync(env, options, deployment, candidate.Version, log, ct)
                 : await ReplayAsync(env, options, deployment, production, log, ct);
@@ -92,6 +91,13 @@ public static class ShadowDeployStage
         var disagreements = WriteDisagreements(stageDir, exchanges);
         if (outcome == StageOutcome.Passed)
         {
+            if (options.Mode != "mirror")
+            {
+                // Replay measured both at the same priority, the same rows at the same moment; from now on the
+                // candidate takes copies of live traffic until Promote.
+                await LowerAsync(env, options, deployment, log, ct);
+            }
+
             var old = routes.Shadow;
             await env.FrontDoor.SwitchAsync(r => r with { Shadow = new GatewayUpstream(candidate.Version, deployment.Url, deployment.Name) }, ct);
             if (old is not null && old.Deployment != deployment.Name)
@@ -161,6 +167,22 @@ public static class ShadowDeployStage
         }
 
         return (await replay.RunAsync(rows, deployment.Url, production?.Url, options.RatePerSecond, log, ct), source);
+    }
+
+    /// <summary>
+    /// Mirroring must not slow production down: a shadow that takes copies of live traffic runs at low CPU priority
+    /// (shadow.priority, default low), so it only uses CPU production leaves idle; Promote raises it again.
+    /// </summary>
+    private static async Task LowerAsync(ReleaseEnvironment env, ShadowOptions options, Deployment.Deployment deployment, IStageLog log, CancellationToken ct)
+    {
+        if (options.Priority != DeploymentPriority.Low)
+        {
+            return;
+        }
+
+        log.Info(await env.Backend.SetPriorityAsync(deployment, DeploymentPriority.Low, ct)
+            ? $"{deployment.Name} runs at low CPU priority while it is the shadow (shadow.priority: low)"
+            : $"{deployment.Name}: could not lower its CPU priority; as the shadow it competes with production for CPU");
     }
 
     private static async Task<(IReadOnlyList<Exchange>, string)> MirrorAsync(ReleaseEnvironment env, ShadowOptions options, Deployment.Deployment deployment, string version, IStageLog log, CancellationToken ct)
