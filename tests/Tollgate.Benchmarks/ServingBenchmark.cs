@@ -121,7 +121,7 @@ public sealed partial class ServingBenchmark : IBenchmark
                     ["gen1"] = gcAfter.Gen1 - gcBefore.Gen1,
                     ["gen2"] = gcAfter.Gen2 - gcBefore.Gen2,
                     ["pauseMs"] = Math.Round((gcAfter.PauseSeconds - gcBefore.PauseSeconds) * 1000, 1),
-                    ["allocatedBytesPerRequest"] = Math.Round((gcAfter.Allocated - gcBefore.Allocated) / paced["requests"]!.GetValue<double>(), 0),
+                    ["allocatedBytesPerRequest"] = Math.Round((gcAfter.Allocated - gcBefore.Allocated) / paced["requests"]!.GetValue<int>(), 0),
                 };
                 var roundRatio = max / bareRun["requestsPerSecond"]!.GetValue<double>();
                 ratios.Add(roundRatio);

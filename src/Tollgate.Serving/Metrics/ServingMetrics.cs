@@ -140,6 +140,18 @@ public sealed class ServingMetrics
         output.Append("# HELP tollgate_serving_log_records_total Serving-log lines written, and dropped because the writer fell behind.\n# TYPE tollgate_serving_log_records_total counter\n");
         output.Append(CultureInfo.InvariantCulture, $"tollgate_serving_log_records_total{{outcome=\"written\"}} {Interlocked.Read(ref logWritten)}\n");
         output.Append(CultureInfo.InvariantCulture, $"tollgate_serving_log_records_total{{outcome=\"dropped\"}} {Interlocked.Read(ref logDropped)}\n");
+        // The garbage collector pauses every request in flight: how often and how long is the first thing to look at
+        // when p99 rises while p50 does not.
+        output.Append("# HELP dotnet_gc_collections_total Garbage collections of this process, by generation.\n# TYPE dotnet_gc_collections_total counter\n");
+        for (var generation = 0; generation <= GC.MaxGeneration; generation++)
+        {
+            output.Append(CultureInfo.InvariantCulture, $"dotnet_gc_collections_total{{generation=\"{generation}\"}} {GC.CollectionCount(generation)}\n");
+        }
+
+        output.Append("# HELP dotnet_gc_pause_seconds_total Time this process was paused for garbage collection.\n# TYPE dotnet_gc_pause_seconds_total counter\n");
+        output.Append(CultureInfo.InvariantCulture, $"dotnet_gc_pause_seconds_total {GC.GetTotalPauseDuration().TotalSeconds:0.######}\n");
+        output.Append("# HELP dotnet_gc_allocated_bytes_total Bytes allocated by this process.\n# TYPE dotnet_gc_allocated_bytes_total counter\n");
+        output.Append(CultureInfo.InvariantCulture, $"dotnet_gc_allocated_bytes_total {GC.GetTotalAllocatedBytes(precise: true)}\n");
         return output.ToString();
     }
 

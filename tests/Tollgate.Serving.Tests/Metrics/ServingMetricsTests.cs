@@ -54,6 +54,23 @@ public sealed class ServingMetricsTests
     }
 
     [Fact]
+    public void Render_AfterAllocating_ReportsTheProcessGarbageCollectorGrowing()
+    {
+        var metrics = new ServingMetrics(new FakeScoringModel().Info);
+        double Series(string text, string name) =>
+            double.Parse(text.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal))[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        var before = metrics.Render();
+        var block = new byte[1 << 20];
+        GC.Collect(0);
+        var after = metrics.Render();
+        GC.KeepAlive(block);
+
+        Series(after, "dotnet_gc_allocated_bytes_total").ShouldBeGreaterThan(Series(before, "dotnet_gc_allocated_bytes_total") + (1 << 20) - 1);
+        Series(after, "dotnet_gc_collections_total{generation=\"0\"}").ShouldBeGreaterThan(Series(before, "dotnet_gc_collections_total{generation=\"0\"}"));
+        after.ShouldContain("# TYPE dotnet_gc_pause_seconds_total counter");
+    }
+
+    [Fact]
     public void RecordRequest_UnknownRouteLabel_ThrowsNamingIt()
     {
         var metrics = new ServingMetrics(new FakeScoringModel().Info);
