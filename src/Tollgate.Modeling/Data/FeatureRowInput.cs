@@ -17,6 +17,8 @@ internal sealed class FeatureRowInput : DataViewRow
     private readonly float[] numeric;
     private readonly ReadOnlyMemory<char>[] categorical;
     private long position = -1;
+    private FeatureIndex? knownNumeric;
+    private FeatureIndex? knownCategorical;
 
     public FeatureRowInput(FeatureSchema features, TaskKind task)
     {
@@ -45,9 +47,13 @@ internal sealed class FeatureRowInput : DataViewRow
             return false;
         }
 
+        // Rows the server builds hold their values by position in this very schema: copy them without name lookups.
+        var byPosition = row.Numeric is FeatureValues<float> numericValues && row.Categorical is FeatureValues<string> categoricalValues
+            && Knows(numericValues.Index, categoricalValues.Index);
         for (var i = 0; i < numeric.Length; i++)
         {
-            if (!row.Numeric.TryGetValue(features.Numeric[i], out var value))
+            float value;
+            if (!(byPosition ? ((FeatureValues<float>)row.Numeric).TryGetAt(i, out value) : row.Numeric.TryGetValue(features.Numeric[i], out value)))
             {
                 return false;
             }
@@ -57,7 +63,8 @@ internal sealed class FeatureRowInput : DataViewRow
 
         for (var i = 0; i < categorical.Length; i++)
         {
-            if (!row.Categorical.TryGetValue(features.Categorical[i], out var text))
+            string? text;
+            if (!(byPosition ? ((FeatureValues<string>)row.Categorical).TryGetAt(i, out text) : row.Categorical.TryGetValue(features.Categorical[i], out text)))
             {
                 return false;
             }
@@ -66,6 +73,23 @@ internal sealed class FeatureRowInput : DataViewRow
         }
 
         position++;
+        return true;
+    }
+
+    /// <summary>Whether the two indexes list this schema's features in its order (remembered: servers reuse one pair).</summary>
+    private bool Knows(FeatureIndex numericIndex, FeatureIndex categoricalIndex)
+    {
+        if (ReferenceEquals(numericIndex, knownNumeric) && ReferenceEquals(categoricalIndex, knownCategorical))
+        {
+            return true;
+        }
+
+        if (!numericIndex.Matches(features.Numeric) || !categoricalIndex.Matches(features.Categorical))
+        {
+            return false;
+        }
+
+        (knownNumeric, knownCategorical) = (numericIndex, categoricalIndex);
         return true;
     }
 

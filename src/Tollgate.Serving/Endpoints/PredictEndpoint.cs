@@ -152,7 +152,7 @@ public sealed class PredictEndpoint
     }
 
     /// <summary>Checks readiness, content type and size, then parses; null when an error answer was already written.</summary>
-    private async Task<ParsedRequest?> ReadAsync(HttpContext context)
+    private async ValueTask<ParsedRequest?> ReadAsync(HttpContext context)
     {
         if (!readiness.IsReady)
         {
@@ -176,20 +176,20 @@ public sealed class PredictEndpoint
             return null;
         }
 
-        var body = await ReadBodyAsync(context.Request.Body, context.Request.ContentLength, context.RequestAborted);
-        if (body is null)
+        if (await ReadBodyAsync(context.Request.Body, context.Request.ContentLength, context.RequestAborted) is not var (body, length))
         {
             await JsonResponses.ErrorAsync(context, 413, $"the body is larger than the limit of {maxBodyBytes} bytes. Send smaller batches.");
             return null;
         }
 
-        if (body.Length == 0)
+        if (length == 0)
         {
+            ArrayPool<byte>.Shared.Return(body);
             await JsonResponses.ErrorAsync(context, 400, "the body is empty; send a row object or an array of row objects.");
             return null;
         }
 
-        var parsed = validator.Parse(body);
+        var parsed = validator.Parse(body.AsMemory(0, length)).Owning(body);
         if (!parsed.IsValid)
         {
             using (parsed)
@@ -207,19 +207,30 @@ public sealed class PredictEndpoint
         return parsed;
     }
 
-    /// <summary>Reads the whole body, or null when it exceeds the limit (chunked bodies carry no Content-Length).</summary>
-    private async Task<byte[]?> ReadBodyAsync(Stream body, long? contentLength, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the whole body into an array from the shared pool (the parsed request returns it when disposed), or null
+    /// when it exceeds the limit (chunked bodies carry no Content-Length).
+    /// </summary>
+    private async ValueTask<(byte[] Buffer, int Length)?> ReadBodyAsync(Stream body, long? contentLength, CancellationToken cancellationToken)
     {
         if (contentLength is { } declared and <= 64 * 1024)
         {
-            // The common case: the size is known (within the limit, checked before; Kestrel never passes more than
-            // declared) — read straight into an array of that size, no pooled buffer and no copy.
-            var exact = new byte[declared];
-            var read = await body.ReadAtLeastAsync(exact, exact.Length, throwOnEndOfStream: false, cancellationToken);
-            return read == exact.Length ? exact : exact[..read]; // Kestrel itself rejects a body shorter than declared
+            // The common case: the size is known (within the limit, checked before; Kestrel never passes more than declared).
+            var exact = ArrayPool<byte>.Shared.Rent((int)declared);
+            try
+            {
+                var read = await body.ReadAtLeastAsync(exact.AsMemory(0, (int)declared), (int)declared, throwOnEndOfStream: false, cancellationToken);
+                return (exact, read); // Kestrel itself rejects a body shorter than declared
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(exact);
+                throw;
+            }
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        var handedOver = false;
         try
         {
             var length = 0;
@@ -251,11 +262,15 @@ public sealed class PredictEndpoint
                 }
             }
 
-            return buffer.AsSpan(0, length).ToArray();
+            handedOver = true;
+            return (buffer, length);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (!handedOver)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Tollgate.Modeling.Scoring;
 
@@ -10,6 +11,7 @@ namespace Tollgate.Serving.Requests;
 public sealed class ParsedRequest : IDisposable
 {
     private readonly JsonDocument? document;
+    private byte[]? pooledBody;
 
     internal ParsedRequest(JsonDocument? document, bool isBatch, IReadOnlyList<FeatureRow> rows, IReadOnlyList<JsonElement> received)
     {
@@ -44,5 +46,20 @@ public sealed class ParsedRequest : IDisposable
 
     public IReadOnlyList<FieldError> Errors { get; }
 
-    public void Dispose() => document?.Dispose();
+    public void Dispose()
+    {
+        document?.Dispose();
+        // The body the document was parsed from goes back to the pool only now: the rows and the JSON elements read it.
+        if (Interlocked.Exchange(ref pooledBody, null) is { } body)
+        {
+            ArrayPool<byte>.Shared.Return(body);
+        }
+    }
+
+    /// <summary>Hands over the pooled array the body was read into, returned to the pool by <see cref="Dispose"/>.</summary>
+    internal ParsedRequest Owning(byte[] body)
+    {
+        pooledBody = body;
+        return this;
+    }
 }

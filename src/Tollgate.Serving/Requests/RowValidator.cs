@@ -25,11 +25,15 @@ public sealed class RowValidator
     private readonly Dictionary<string, Rule> rules = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Rule>.AlternateLookup<ReadOnlySpan<char>> rulesBySpan;
     private readonly FeatureSchema schema;
+    private readonly FeatureIndex numericIndex;
+    private readonly FeatureIndex categoricalIndex;
     private readonly int maxBatchRows;
 
     public RowValidator(FeatureSchema schema, ServingContract contract, int maxBatchRows)
     {
         this.schema = schema;
+        numericIndex = FeatureIndex.Of(schema.Numeric);
+        categoricalIndex = FeatureIndex.Of(schema.Categorical);
         this.maxBatchRows = maxBatchRows;
         var problems = new List<string>();
         foreach (var field in contract.Fields.Values)
@@ -161,8 +165,8 @@ public sealed class RowValidator
     private FeatureRow? ParseRow(JsonElement row, string prefix, List<FieldError> errors)
     {
         var before = errors.Count;
-        var numeric = new Dictionary<string, float>(schema.Numeric.Count, StringComparer.Ordinal);
-        var categorical = new Dictionary<string, string>(schema.Categorical.Count, StringComparer.Ordinal);
+        var numeric = new FeatureValues<float>(numericIndex);
+        var categorical = new FeatureValues<string>(categoricalIndex);
         var seen = 0;
         foreach (var property in row.EnumerateObject())
         {
@@ -195,11 +199,11 @@ public sealed class RowValidator
                 }
                 else if (rule.Kind == RuleKind.Numeric)
                 {
-                    numeric[name] = float.NaN;
+                    numeric.TrySet(name, float.NaN);
                 }
                 else
                 {
-                    categorical[name] = string.Empty;
+                    categorical.TrySet(name, string.Empty);
                 }
 
                 continue;
@@ -209,12 +213,12 @@ public sealed class RowValidator
             {
                 if (ReadNumber(value, rule.Field, prefix, errors) is { } number)
                 {
-                    numeric[name] = number;
+                    numeric.TrySet(name, number);
                 }
             }
             else if (ReadCategory(value, rule, prefix, errors) is { } category)
             {
-                categorical[name] = category;
+                categorical.TrySet(name, category);
             }
         }
 

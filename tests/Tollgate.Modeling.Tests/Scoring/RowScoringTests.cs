@@ -29,6 +29,34 @@ public sealed class RowScoringTests(CandidateFixture fixture) : IClassFixture<Ca
     }
 
     [Fact]
+    public void ScoreRows_RowsHoldingValuesByPosition_SameBitsAsDictionaryRows()
+    {
+        using var model = CandidateModel.Load(fixture.Run.Run.CandidateDir);
+        var table = RealRows(model, 500);
+        var numericIndex = FeatureIndex.Of(table.Schema.Numeric);
+        var categoricalIndex = FeatureIndex.Of(table.Schema.Categorical);
+        var positional = Enumerable.Range(0, table.Count).Select(r =>
+        {
+            // Filled in reverse order, as a request may list its fields in any order.
+            var numeric = new FeatureValues<float>(numericIndex);
+            var categorical = new FeatureValues<string>(categoricalIndex);
+            for (var i = table.Schema.Numeric.Count - 1; i >= 0; i--)
+            {
+                numeric.TrySet(table.Schema.Numeric[i], table.Numeric[i][r]).ShouldBeTrue();
+            }
+
+            for (var i = table.Schema.Categorical.Count - 1; i >= 0; i--)
+            {
+                categorical.TrySet(table.Schema.Categorical[i], table.Categorical[i][r]).ShouldBeTrue();
+            }
+
+            return new FeatureRow(numeric, categorical);
+        }).ToList();
+
+        Bits(model.Model.ScoreRows(positional).Scores).ShouldBe(Bits(model.Model.ScoreRows(ToRows(table)).Scores));
+    }
+
+    [Fact]
     public void ScoreRows_ManyThreadsSingleRows_EachRowGetsItsOwnScore()
     {
         using var model = CandidateModel.Load(fixture.Run.Run.CandidateDir);
