@@ -30,14 +30,15 @@ public sealed class MirrorQueue : BackgroundService
     public static readonly TimeSpan LogInterval = TimeSpan.FromMilliseconds(200);
 
     [ThreadStatic]
-    private static byte[]? readBuffer;
+    private static ShadowConnection? connection;
 
     private readonly ConcurrentQueue<MirrorItem> queue = new();
     private readonly ConcurrentQueue<(string Path, MirrorRecord Record)> log = new();
     private readonly int capacity;
     private int queued;
     private int productionInFlight;
-    private readonly HttpClient client;
+    private readonly TimeSpan shadowTimeout;
+    private readonly ConcurrentBag<ShadowConnection> connections = [];
     private readonly int concurrency;
     private readonly ILogger<MirrorQueue> logger;
     private readonly List<Thread> threads = [];
@@ -53,19 +54,8 @@ public sealed class MirrorQueue : BackgroundService
         this.capacity = Math.Max(1, capacity);
         this.concurrency = Math.Max(1, concurrency);
         this.logger = logger;
-        // Its own pool: shadow connections never compete with production's for a slot.
-        client = new HttpClient(new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            MaxConnectionsPerServer = this.concurrency,
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-            ActivityHeadersPropagator = null,
-        })
-        {
-            Timeout = shadowTimeout ?? TimeSpan.FromSeconds(10),
-        };
+        // Each mirror thread has its own connection to the shadow (ShadowConnection): never one of production's.
+        this.shadowTimeout = shadowTimeout ?? TimeSpan.FromSeconds(10);
     }
 
     public MirrorStats Stats => new(
@@ -103,7 +93,11 @@ public sealed class MirrorQueue : BackgroundService
     public override void Dispose()
     {
         base.Dispose(); // cancels the stopping token: the threads finish their current copy and exit
-        client.Dispose();
+        foreach (var open in connections)
+        {
+            open.Dispose(); // a thread waiting for a silent shadow's answer wakes with an error and exits
+        }
+
         backlog.Dispose();
     }
 
@@ -225,53 +219,40 @@ public sealed class MirrorQueue : BackgroundService
         var clock = Stopwatch.StartNew();
         try
         {
-            using var request = new HttpRequestMessage(new HttpMethod(item.Method), item.Shadow.Url.TrimEnd('/') + item.PathAndQuery);
-            if (item.Body.Length > 0 || item.Method is "POST" or "PUT" or "PATCH")
-            {
-                request.Content = new ReadOnlyMemoryContent(item.Body);
-                if (item.ContentType is { } contentType)
-                {
-                    request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-                }
-            }
-
-            request.Headers.TryAddWithoutValidation("X-Tollgate-Mirror", item.RequestId);
-            // Synchronous on this dedicated thread: the shadow's latency blocks a mirror thread, never a pool thread.
-            using var response = client.Send(request, HttpCompletionOption.ResponseHeadersRead, ct);
-            body = ReadBody(response.Content.ReadAsStream(ct));
-            status = (int)response.StatusCode;
+            var connection = ConnectionTo(item.Shadow.Url);
+            (var code, body) = connection.Send(item);
+            status = code;
             Interlocked.Increment(ref sent);
             if (status >= 500)
             {
                 Interlocked.Increment(ref failed);
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException && !ct.IsCancellationRequested)
+        catch (IOException ex) when (!ct.IsCancellationRequested)
         {
             error = ex.Message;
             Interlocked.Increment(ref failed);
+        }
+        catch (IOException) when (ct.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(ct); // Dispose closed the socket under a waiting receive
         }
 
         return new MirrorRecord(item, status, status is null ? null : Math.Round(clock.Elapsed.TotalMilliseconds, 3), body, error);
     }
 
-    /// <summary>The shadow's answer into this thread's buffer, then one exact-size copy (the first 64 KiB; the rest is drained).</summary>
-    private static byte[] ReadBody(Stream stream)
+    /// <summary>This thread's connection to the shadow at <paramref name="url"/> (a new shadow gets a new one).</summary>
+    private ShadowConnection ConnectionTo(string url)
     {
-        var buffer = readBuffer ??= new byte[MirrorRecord.MaxLoggedBodyBytes];
-        var length = 0;
-        int read;
-        while ((read = stream.Read(buffer, length, buffer.Length - length)) > 0)
+        if (connection is { } current && string.Equals(current.Shadow.OriginalString, url, StringComparison.Ordinal))
         {
-            length += read;
-            if (length == buffer.Length)
-            {
-                stream.CopyTo(Stream.Null);
-                break;
-            }
+            return current;
         }
 
-        return buffer.AsSpan(0, length).ToArray();
+        connection?.Dispose();
+        connection = new ShadowConnection(new Uri(url), shadowTimeout, MirrorRecord.MaxLoggedBodyBytes);
+        connections.Add(connection);
+        return connection;
     }
 
     private void WriteLog(CancellationToken ct)

@@ -169,7 +169,7 @@ public sealed class GatewayAppTests
         });
         await using var shadow = await TestBackend.ConstantAsync("S");
         await using var gateway = await GatewayHarness.StartAsync(new GatewayRoutes(0, new("v1", production.Url, "p"), new("v2", shadow.Url, "s")));
-        var big = new byte[Mirroring.MirrorQueue.MaxBodyBytes + 10];
+        var big = new byte[Tollgate.Gateway.Mirroring.MirrorQueue.MaxBodyBytes + 10];
 
         // Chunked, so the gateway learns the size only while forwarding: production must still get every byte.
         using var chunked = new StreamContent(new MemoryStream(big));
