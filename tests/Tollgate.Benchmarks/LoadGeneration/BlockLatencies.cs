@@ -29,8 +29,6 @@ internal sealed record BlockLatencies(
 
     public double P99 => Percentile(FromDue, 0.99);
 
-    public double P99FromSend => Percentile(FromSend, 0.99);
-
     public JsonObject ToJson() => new()
     {
         ["targetRequestsPerSecond"] = Math.Round(TargetRate, 1),
