@@ -5,7 +5,27 @@ namespace Tollgate.Cli.Tests.Bootstrap;
 /// <summary>Runs build.sh / build.ps1 from the repository root as a child process and captures what it prints.</summary>
 internal static class ScriptRunner
 {
+    /// <summary>
+    /// One script at a time: Cake compiles build/build.cake into the shared script cache (.build/cake/cache) on first use
+    /// per kind of run (tree, description, build), and two Cake processes compiling the same entry at once can read
+    /// each other's half-written assembly (a fresh clone's test run failed once that way: build.sh --tree exited 1).
+    /// </summary>
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
     public static async Task<(int ExitCode, string Output)> RunAsync(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
+    {
+        await OneAtATime.WaitAsync();
+        try
+        {
+            return await RunAloneAsync(fileName, args, env);
+        }
+        finally
+        {
+            OneAtATime.Release();
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAloneAsync(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env)
     {
         var psi = new ProcessStartInfo(fileName)
         {
