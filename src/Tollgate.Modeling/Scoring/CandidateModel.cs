@@ -9,9 +9,9 @@ namespace Tollgate.Modeling.Scoring;
 
 /// <summary>
 /// A release candidate folder (<c>model.zip</c> + <c>candidate.json</c>) loaded for scoring: the API the model server
-/// and Compare-Previous use. <see cref="Score"/> and <see cref="Explain"/> are thread-safe and feed the fitted pipeline
-/// the same input columns as training (<see cref="FeatureDataView.SchemaOf"/>): <see cref="Score"/> through pooled
-/// single-row scorers (<see cref="TrainedModel.ScoreRows"/>), bit for bit the scores of the table path.
+/// and Compare-Previous use. <c>Score</c> and <see cref="Explain"/> are thread-safe and feed the fitted pipeline
+/// the same input columns as training (<see cref="FeatureDataView.SchemaOf"/>): <c>Score</c> through pooled
+/// single-row scorers (<see cref="TrainedModel.ScoreRows(IReadOnlyList{FeatureRow}, Span{double}, Span{double})"/>), bit for bit the scores of the table path.
 /// </summary>
 public sealed class CandidateModel : IDisposable
 {
@@ -68,14 +68,28 @@ public sealed class CandidateModel : IDisposable
             return [];
         }
 
-        var scored = Model.ScoreRows(rows);
         var predictions = new Prediction[rows.Count];
-        for (var i = 0; i < predictions.Length; i++)
+        Score(rows, predictions);
+        return predictions;
+    }
+
+    /// <summary>As <see cref="Score(IReadOnlyList{FeatureRow})"/>, into the caller's span (one slot per row): what the server calls, allocating nothing.</summary>
+    public void Score(IReadOnlyList<FeatureRow> rows, Span<Prediction> into)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var n = rows.Count;
+        if (into.Length < n)
         {
-            predictions[i] = ToPrediction(scored.Scores[i], scored.RawScores[i]);
+            throw new ArgumentException($"room for {into.Length} predictions, {n} rows given.", nameof(into));
         }
 
-        return predictions;
+        // Scores of small requests (the server's common case) on the stack.
+        Span<double> scored = n <= 64 ? stackalloc double[2 * n] : new double[2 * n];
+        Model.ScoreRows(rows, scored[..n], scored[n..]);
+        for (var i = 0; i < n; i++)
+        {
+            into[i] = ToPrediction(scored[i], scored[n + i]);
+        }
     }
 
     /// <summary>Per-feature contributions to one row's raw score, largest first, with the base value.</summary>

@@ -16,7 +16,7 @@ public sealed record FeatureSchema(IReadOnlyList<string> Numeric, IReadOnlyList<
 
     /// <summary>
     /// Problems with a row as one sentence each (missing or unknown features); empty when the row can be scored.
-    /// A server can answer 400 with these before calling <see cref="CandidateModel.Score"/>.
+    /// A server can answer 400 with these before calling <see cref="CandidateModel.Score(IReadOnlyList{FeatureRow})"/>.
     /// </summary>
     public IReadOnlyList<string> Validate(FeatureRow row)
     {

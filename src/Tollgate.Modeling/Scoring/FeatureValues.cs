@@ -50,6 +50,14 @@ public sealed class FeatureValues<T> : IReadOnlyDictionary<string, T>
         return true;
     }
 
+    /// <summary>Unsets every value, for a row that is filled again (the server reuses single-row buffers).</summary>
+    public void Clear()
+    {
+        Array.Clear(values);
+        Array.Clear(present);
+        Count = 0;
+    }
+
     /// <summary>The value at a position of <see cref="Index"/>, if set.</summary>
     public bool TryGetAt(int position, [MaybeNullWhen(false)] out T value)
     {

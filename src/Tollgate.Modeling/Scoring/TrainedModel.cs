@@ -9,7 +9,7 @@ namespace Tollgate.Modeling.Scoring;
 /// <summary>
 /// A fitted ML.NET pipeline and the features it reads. Scores whole <see cref="FeatureTable"/>s through
 /// <see cref="FeatureDataView"/> — the same path training used — and single rows through pooled
-/// <see cref="RowScorer"/>s bound to the same transformer and the same input columns (<see cref="ScoreRows"/>), for
+/// <see cref="RowScorer"/>s bound to the same transformer and the same input columns (<see cref="ScoreRows(IReadOnlyList{FeatureRow})"/>), for
 /// requests where building a data view per call would cost more than the scoring. Safe to call from several threads:
 /// the transformer is immutable, every table call makes its own view and cursor, and a row scorer serves one caller
 /// at a time.
@@ -92,9 +92,22 @@ public sealed class TrainedModel : IDisposable
     public ScoredRows ScoreRows(IReadOnlyList<FeatureRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
         var scores = new double[rows.Count];
         var raw = new double[rows.Count];
+        ScoreRows(rows, scores, raw);
+        return new ScoredRows(scores, raw);
+    }
+
+    /// <summary>As <see cref="ScoreRows(IReadOnlyList{FeatureRow})"/>, into the caller's spans (one slot per row).</summary>
+    public void ScoreRows(IReadOnlyList<FeatureRow> rows, Span<double> scores, Span<double> raw)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        if (scores.Length < rows.Count || raw.Length < rows.Count)
+        {
+            throw new ArgumentException($"room for {Math.Min(scores.Length, raw.Length)} scores, {rows.Count} rows given.", nameof(rows));
+        }
+
         var scorer = TakeIdle() ?? new RowScorer(Transformer, Features, Task);
         var badRow = -1;
         try
@@ -120,8 +133,6 @@ public sealed class TrainedModel : IDisposable
             var problems = Features.Validate(rows[badRow]);
             throw new ArgumentException($"row {badRow}: {string.Join(" ", problems.Count > 0 ? problems : ["the row does not match the feature schema."])}", nameof(rows));
         }
-
-        return new ScoredRows(scores, raw);
     }
 
     private RowScorer? TakeIdle()

@@ -18,7 +18,14 @@ public static class JsonResponses
     [ThreadStatic]
     private static Utf8JsonWriter? cachedWriter;
 
-    public static async Task WriteAsync(HttpContext context, int status, Action<Utf8JsonWriter> body)
+    public static Task WriteAsync(HttpContext context, int status, Action<Utf8JsonWriter> body) =>
+        WriteAsync(context, status, body, static (json, write) => write(json));
+
+    /// <summary>
+    /// Writes an answer whose body callback gets its data as <paramref name="state"/> — with a static lambda and a struct
+    /// state, no closure or delegate is allocated per answer (the predict path's case).
+    /// </summary>
+    public static async Task WriteAsync<TState>(HttpContext context, int status, TState state, Action<Utf8JsonWriter, TState> body)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = ContentType;
@@ -27,7 +34,7 @@ public static class JsonResponses
         writer.Reset(context.Response.BodyWriter);
         try
         {
-            body(writer);
+            body(writer, state);
             writer.Flush();
         }
         finally

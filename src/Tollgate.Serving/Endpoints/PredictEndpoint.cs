@@ -55,22 +55,23 @@ public sealed class PredictEndpoint
 
         // Scored inline on the request's thread: a row costs microseconds through the pooled single-row scorers, less
         // than handing it to another thread would.
-        var predictions = model.Score(request.Rows);
+        var predictions = request.Predictions;
+        model.Score(request.Rows, predictions);
         metrics.RecordPredictions(predictions);
-        var info = model.Info;
-        await JsonResponses.WriteAsync(context, 200, json =>
+        await JsonResponses.WriteAsync(context, 200, (Endpoint: this, request.IsBatch, Predictions: predictions), static (json, answer) =>
         {
+            var self = answer.Endpoint;
             json.WriteStartObject();
-            json.WriteString(ModelName, modelValue);
-            json.WriteString(VersionName, versionValue);
-            if (request.IsBatch)
+            json.WriteString(ModelName, self.modelValue);
+            json.WriteString(VersionName, self.versionValue);
+            if (answer.IsBatch)
             {
-                WriteNumberOrNull(json, ThresholdName, info.Threshold);
+                WriteNumberOrNull(json, ThresholdName, self.model.Info.Threshold);
                 json.WriteStartArray("predictions");
-                foreach (var p in predictions)
+                for (var i = 0; i < answer.Predictions.Length; i++)
                 {
                     json.WriteStartObject();
-                    WritePrediction(json, p);
+                    WritePrediction(json, answer.Predictions[i]);
                     json.WriteEndObject();
                 }
 
@@ -78,8 +79,8 @@ public sealed class PredictEndpoint
             }
             else
             {
-                WritePrediction(json, predictions[0]);
-                WriteNumberOrNull(json, ThresholdName, info.Threshold);
+                WritePrediction(json, answer.Predictions[0]);
+                WriteNumberOrNull(json, ThresholdName, self.model.Info.Threshold);
             }
 
             json.WriteEndObject();

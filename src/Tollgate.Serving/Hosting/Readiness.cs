@@ -41,7 +41,9 @@ public sealed class Readiness
         try
         {
             var row = WarmUpRow(model.Schema, contract);
-            var prediction = model.Score([row])[0];
+            var answer = new Prediction[1];
+            model.Score([row], answer);
+            var prediction = answer[0];
             if (!double.IsFinite(prediction.Score))
             {
                 status = $"warm-up prediction returned a non-finite score ({prediction.Score})";

@@ -76,8 +76,9 @@ public sealed class ServingMetrics
 
     public void RecordPredictions(IReadOnlyList<Prediction> predictions)
     {
-        foreach (var p in predictions)
+        for (var i = 0; i < predictions.Count; i++) // by index: foreach over the interface would allocate an enumerator
         {
+            var p = predictions[i];
             scores.Observe(p.Score);
             if (p.IsPositive == true)
             {

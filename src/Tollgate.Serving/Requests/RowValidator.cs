@@ -29,6 +29,9 @@ public sealed class RowValidator
     private readonly FeatureIndex categoricalIndex;
     private readonly int maxBatchRows;
 
+    // Idle single-row requests in fixed slots, taken and returned with one Interlocked operation each (as the scorers).
+    private readonly ParsedRequest?[] idleSingles = new ParsedRequest?[Math.Max(8, Environment.ProcessorCount * 8)];
+
     public RowValidator(FeatureSchema schema, ServingContract contract, int maxBatchRows)
     {
         this.schema = schema;
@@ -111,14 +114,20 @@ public sealed class RowValidator
         }
 
         var root = document.RootElement;
-        var errors = new List<FieldError>();
+        List<FieldError>? errors = null; // made on the first error: a valid request allocates no list
         switch (root.ValueKind)
         {
             case JsonValueKind.Object:
-                var row = ParseRow(root, string.Empty, errors);
-                return errors.Count > 0
-                    ? new ParsedRequest(document, 400, errors)
-                    : new ParsedRequest(document, isBatch: false, [row!], [root]);
+                // A single row (the common request) is read into a reused request, handed back when disposed.
+                var single = TakeSingle();
+                if (!FillRow(root, string.Empty, ref errors, single.Numeric!, single.Categorical!))
+                {
+                    single.Clear();
+                    Return(single);
+                    return new ParsedRequest(document, 400, errors!);
+                }
+
+                return single.Lease(document, root);
             case JsonValueKind.Array:
                 var count = root.GetArrayLength();
                 if (count == 0)
@@ -139,22 +148,22 @@ public sealed class RowValidator
                     var prefix = $"[{index}].";
                     if (item.ValueKind != JsonValueKind.Object)
                     {
-                        errors.Add(new FieldError($"[{index}]", $"expected a row object, found {Kind(item)}."));
+                        AddError(ref errors, new FieldError($"[{index}]", $"expected a row object, found {Kind(item)}."));
                     }
-                    else if (ParseRow(item, prefix, errors) is { } parsed)
+                    else if (ParseRow(item, prefix, ref errors) is { } parsed)
                     {
                         rows.Add(parsed);
                         received.Add(item);
                     }
 
                     index++;
-                    if (errors.Count >= MaxErrors)
+                    if (errors?.Count >= MaxErrors)
                     {
                         break;
                     }
                 }
 
-                return errors.Count > 0
+                return errors is { Count: > 0 }
                     ? new ParsedRequest(document, 400, errors)
                     : new ParsedRequest(document, isBatch: true, rows, received);
             default:
@@ -162,17 +171,23 @@ public sealed class RowValidator
         }
     }
 
-    private FeatureRow? ParseRow(JsonElement row, string prefix, List<FieldError> errors)
+    private FeatureRow? ParseRow(JsonElement row, string prefix, ref List<FieldError>? errors)
     {
-        var before = errors.Count;
         var numeric = new FeatureValues<float>(numericIndex);
         var categorical = new FeatureValues<string>(categoricalIndex);
+        return FillRow(row, prefix, ref errors, numeric, categorical) ? new FeatureRow(numeric, categorical) : null;
+    }
+
+    /// <summary>Reads one row object into empty value sets; false when it added errors.</summary>
+    private bool FillRow(JsonElement row, string prefix, ref List<FieldError>? errors, FeatureValues<float> numeric, FeatureValues<string> categorical)
+    {
+        var before = errors?.Count ?? 0;
         var seen = 0;
         foreach (var property in row.EnumerateObject())
         {
             if (FindRule(property) is not { } rule)
             {
-                errors.Add(new FieldError(prefix + Truncate(property.Name), $"unknown field; fields of this contract: {AllowedFields}."));
+                AddError(ref errors, new FieldError(prefix + Truncate(property.Name), $"unknown field; fields of this contract: {AllowedFields}."));
                 continue;
             }
 
@@ -185,7 +200,7 @@ public sealed class RowValidator
             var name = rule.Field.Name;
             if (numeric.ContainsKey(name) || categorical.ContainsKey(name))
             {
-                errors.Add(new FieldError(prefix + name, "the field appears more than once."));
+                AddError(ref errors, new FieldError(prefix + name, "the field appears more than once."));
                 continue;
             }
 
@@ -195,7 +210,7 @@ public sealed class RowValidator
             {
                 if (rule.Field.Required)
                 {
-                    errors.Add(new FieldError(prefix + name, "is required by the contract; null is not allowed."));
+                    AddError(ref errors, new FieldError(prefix + name, "is required by the contract; null is not allowed."));
                 }
                 else if (rule.Kind == RuleKind.Numeric)
                 {
@@ -211,12 +226,12 @@ public sealed class RowValidator
 
             if (rule.Kind == RuleKind.Numeric)
             {
-                if (ReadNumber(value, rule.Field, prefix, errors) is { } number)
+                if (ReadNumber(value, rule.Field, prefix, ref errors) is { } number)
                 {
                     numeric.TrySet(name, number);
                 }
             }
-            else if (ReadCategory(value, rule, prefix, errors) is { } category)
+            else if (ReadCategory(value, rule, prefix, ref errors) is { } category)
             {
                 categorical.TrySet(name, category);
             }
@@ -228,37 +243,64 @@ public sealed class RowValidator
             {
                 if (!numeric.ContainsKey(name) && !categorical.ContainsKey(name) && !row.TryGetProperty(name, out _))
                 {
-                    errors.Add(new FieldError(prefix + name, "is missing; every model feature must be given."));
+                    AddError(ref errors, new FieldError(prefix + name, "is missing; every model feature must be given."));
                 }
             }
         }
 
-        return errors.Count > before ? null : new FeatureRow(numeric, categorical);
+        return (errors?.Count ?? 0) == before;
     }
 
-    private static float? ReadNumber(JsonElement value, ContractField field, string prefix, List<FieldError> errors)
+    private static void AddError(ref List<FieldError>? errors, FieldError error) => (errors ??= []).Add(error);
+
+    private ParsedRequest TakeSingle()
+    {
+        for (var i = 0; i < idleSingles.Length; i++)
+        {
+            if (Volatile.Read(ref idleSingles[i]) is not null && Interlocked.Exchange(ref idleSingles[i], null) is { } request)
+            {
+                return request;
+            }
+        }
+
+        return new ParsedRequest(this, numericIndex, categoricalIndex);
+    }
+
+    /// <summary>Takes back a cleared single-row request once its caller is done with it (a full pool lets it go).</summary>
+    internal void Return(ParsedRequest request)
+    {
+        for (var i = 0; i < idleSingles.Length; i++)
+        {
+            if (Interlocked.CompareExchange(ref idleSingles[i], request, null) is null)
+            {
+                return;
+            }
+        }
+    }
+
+    private static float? ReadNumber(JsonElement value, ContractField field, string prefix, ref List<FieldError>? errors)
     {
         if (value.ValueKind != JsonValueKind.Number)
         {
-            errors.Add(new FieldError(prefix + field.Name, $"expected a JSON number ({field.LogicalType}), found {Kind(value)}."));
+            AddError(ref errors, new FieldError(prefix + field.Name, $"expected a JSON number ({field.LogicalType}), found {Kind(value)}."));
             return null;
         }
 
         if (!value.TryGetDouble(out var number) || !double.IsFinite(number) || Math.Abs(number) > float.MaxValue)
         {
-            errors.Add(new FieldError(prefix + field.Name, $"{Truncate(value.GetRawText())} is not a finite number."));
+            AddError(ref errors, new FieldError(prefix + field.Name, $"{Truncate(value.GetRawText())} is not a finite number."));
             return null;
         }
 
         if (field.IsInteger && number != Math.Floor(number))
         {
-            errors.Add(new FieldError(prefix + field.Name, $"expected a whole number, found {number.ToString(CultureInfo.InvariantCulture)}."));
+            AddError(ref errors, new FieldError(prefix + field.Name, $"expected a whole number, found {number.ToString(CultureInfo.InvariantCulture)}."));
             return null;
         }
 
         if (number < field.Minimum || number > field.Maximum)
         {
-            errors.Add(new FieldError(
+            AddError(ref errors, new FieldError(
                 prefix + field.Name,
                 $"{number.ToString(CultureInfo.InvariantCulture)} is outside the contract's range {Format(field.Minimum)}..{Format(field.Maximum)}."));
             return null;
@@ -267,7 +309,7 @@ public sealed class RowValidator
         return (float)number;
     }
 
-    private static string? ReadCategory(JsonElement value, Rule rule, string prefix, List<FieldError> errors)
+    private static string? ReadCategory(JsonElement value, Rule rule, string prefix, ref List<FieldError>? errors)
     {
         var field = rule.Field;
         if (value.ValueKind == JsonValueKind.String && rule.Domain is { } lookup && InDomain(value, lookup) is { Length: <= MaxStringLength } known)
@@ -277,7 +319,7 @@ public sealed class RowValidator
 
         if (value.ValueKind != JsonValueKind.String)
         {
-            errors.Add(new FieldError(prefix + field.Name, $"expected a JSON string, found {Kind(value)}."));
+            AddError(ref errors, new FieldError(prefix + field.Name, $"expected a JSON string, found {Kind(value)}."));
             return null;
         }
 
@@ -286,13 +328,13 @@ public sealed class RowValidator
         var text = field.ValidValues is { } domain ? Canonical(value, domain) ?? value.GetString()! : value.GetString()!;
         if (field.ValidValues is { } values && !values.Contains(text))
         {
-            errors.Add(new FieldError(prefix + field.Name, $"'{Truncate(text)}' is not in the contract's domain: {string.Join(", ", values)}."));
+            AddError(ref errors, new FieldError(prefix + field.Name, $"'{Truncate(text)}' is not in the contract's domain: {string.Join(", ", values)}."));
             return null;
         }
 
         if (text.Length > MaxStringLength)
         {
-            errors.Add(new FieldError(prefix + field.Name, $"the value is {text.Length} characters long; the limit is {MaxStringLength}."));
+            AddError(ref errors, new FieldError(prefix + field.Name, $"the value is {text.Length} characters long; the limit is {MaxStringLength}."));
             return null;
         }
 

@@ -36,7 +36,7 @@ public sealed class CandidateScoringModel : IScoringModel, IDisposable
 
     public static CandidateScoringModel Load(string candidateDir) => new(CandidateModel.Load(candidateDir));
 
-    public IReadOnlyList<Prediction> Score(IReadOnlyList<FeatureRow> rows) => candidate.Score(rows);
+    public void Score(IReadOnlyList<FeatureRow> rows, Span<Prediction> into) => candidate.Score(rows, into);
 
     public Explanation Explain(FeatureRow row) => candidate.Explain(row);
 

@@ -13,8 +13,11 @@ public interface IScoringModel
 
     FeatureSchema Schema { get; }
 
-    /// <summary>Scores rows in order; single and batch requests both come through here (one feature code path).</summary>
-    IReadOnlyList<Prediction> Score(IReadOnlyList<FeatureRow> rows);
+    /// <summary>
+    /// Scores rows in order into <paramref name="into"/> (one slot per row); single and batch requests both come through
+    /// here (one feature code path). The caller owns the slots, so a served row allocates no answer.
+    /// </summary>
+    void Score(IReadOnlyList<FeatureRow> rows, Span<Prediction> into);
 
     Explanation Explain(FeatureRow row);
 }

@@ -6,7 +6,7 @@ using Tollgate.Modeling.Tests.Fixtures;
 namespace Tollgate.Modeling.Tests.Scoring;
 
 /// <summary>
-/// The single-row path (<see cref="TrainedModel.ScoreRows"/>, what the server calls) against the table path that training
+/// The single-row path (<see cref="TrainedModel.ScoreRows(IReadOnlyList{FeatureRow})"/>, what the server calls) against the table path that training
 /// and holdout-validate use, on real bank rows: the same transforms must give the same bits.
 /// </summary>
 public sealed class RowScoringTests(CandidateFixture fixture) : IClassFixture<CandidateFixture>

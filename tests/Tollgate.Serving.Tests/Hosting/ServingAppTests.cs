@@ -60,6 +60,39 @@ public sealed class ServingAppTests : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task Predict_ManyClientsAtOnce_EachGetsItsOwnRowsScore()
+    {
+        // Single-row requests reuse their parsed row and answer slot once answered: under concurrency, with bad requests
+        // (whose rows are cleared half-filled) mixed in, no answer may carry another request's values.
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, 600), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = Ct }, async (i, ct) =>
+        {
+            var row = BankRows.Valid(age: 18 + (i % 70), job: i % 3 == 0 ? "student" : "technician", poutcome: i % 5 == 0 ? "success" : "unknown");
+            if (i % 7 == 0)
+            {
+                row.Remove("job"); // a bad request in between: 400, its half-read row goes back to the pool
+                var bad = await server.Client.PostAsJsonAsync("/v1/predict", row, ct);
+                if (bad.StatusCode != HttpStatusCode.BadRequest)
+                {
+                    failures.Add($"request {i}: expected 400, got {(int)bad.StatusCode}");
+                }
+
+                return;
+            }
+
+            var response = await server.Client.PostAsJsonAsync("/v1/predict", row, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            var expected = FakeScoringModel.Expected(ToFeatureRow(row));
+            var score = response.IsSuccessStatusCode ? JsonNode.Parse(body)!["score"]!.GetValue<double>() : double.NaN;
+            if (Math.Abs(score - expected) > 1e-9)
+            {
+                failures.Add($"request {i}: expected score {expected}, got {body}");
+            }
+        });
+        failures.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Predict_Batch_SameScoresAsSingleRequests()
     {
         var rows = new[] { BankRows.Valid(age: 20), BankRows.Valid(age: 50, job: "student"), BankRows.Valid(age: 90, poutcome: "success") };

@@ -28,10 +28,21 @@ public sealed class FakeScoringModel : IScoringModel
 
     public static double Expected(FeatureRow row) => 1 / (1 + Math.Exp(-Raw(row)));
 
-    public IReadOnlyList<Prediction> Score(IReadOnlyList<FeatureRow> rows)
+    /// <summary>The answers in a new array, for tests.</summary>
+    public Prediction[] Score(IReadOnlyList<FeatureRow> rows)
+    {
+        var answers = new Prediction[rows.Count];
+        Score(rows, answers);
+        return answers;
+    }
+
+    public void Score(IReadOnlyList<FeatureRow> rows, Span<Prediction> into)
     {
         Interlocked.Increment(ref scoreCalls);
-        return [.. rows.Select(r => ToPrediction(Raw(r)))];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            into[i] = ToPrediction(Raw(rows[i]));
+        }
     }
 
     public Explanation Explain(FeatureRow row)
