@@ -23,9 +23,18 @@ public sealed class ServingLog : IAsyncDisposable
     private readonly ServedModelInfo model;
     private readonly ServingMetrics metrics;
     private readonly TimeProvider time;
-    private readonly Channel<byte[]> queue;
+    private readonly Channel<Line> queue;
     private readonly Task writer;
     private FileStream? current;
+
+    /// <summary>How long the writer lets lines gather before writing them; also the log's delay behind the requests.</summary>
+    private static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(20);
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? formatBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? formatWriter;
 
     public ServingLog(ServingLogOptions options, ServedModelInfo model, ServingMetrics metrics, TimeProvider time)
     {
@@ -33,7 +42,7 @@ public sealed class ServingLog : IAsyncDisposable
         this.model = model;
         this.metrics = metrics;
         this.time = time;
-        queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(10_000)
+        queue = Channel.CreateBounded<Line>(new BoundedChannelOptions(10_000)
         {
             FullMode = BoundedChannelFullMode.DropWrite,
             SingleReader = true,
@@ -64,6 +73,7 @@ public sealed class ServingLog : IAsyncDisposable
             }
             else
             {
+                ArrayPool<byte>.Shared.Return(line.Bytes);
                 metrics.RecordLogDropped();
             }
         }
@@ -79,14 +89,19 @@ public sealed class ServingLog : IAsyncDisposable
         }
     }
 
-    private byte[] Format(DateTimeOffset now, string route, string requestId, int index, int count, JsonElement received, FeatureRow row, Prediction output)
+    private Line Format(DateTimeOffset now, string route, string requestId, int index, int count, JsonElement received, FeatureRow row, Prediction output)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var json = new Utf8JsonWriter(buffer))
+        // One buffer and writer per thread, reused: a sampled row costs its line's bytes and nothing more.
+        var buffer = formatBuffer ??= new ArrayBufferWriter<byte>(2048);
+        buffer.ResetWrittenCount();
+        var json = formatWriter ??= new Utf8JsonWriter(buffer);
+        json.Reset(buffer);
         {
             json.WriteStartObject();
             json.WriteString("schema", Schema);
-            json.WriteString("timestamp", now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            Span<char> stamp = stackalloc char[32];
+            now.UtcDateTime.TryFormat(stamp, out var stampLength, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+            json.WriteString("timestamp", stamp[..stampLength]);
             json.WriteString("requestId", requestId);
             json.WriteString("route", route);
             json.WriteString("model", model.Name);
@@ -129,12 +144,15 @@ public sealed class ServingLog : IAsyncDisposable
 
             json.WriteEndObject();
             json.WriteEndObject();
+            json.Flush();
         }
 
-        var bytes = new byte[buffer.WrittenCount + 1];
+        // The queued copy comes from the shared pool; the writer returns it once the line is in the file's buffer.
+        var length = buffer.WrittenCount + 1;
+        var bytes = ArrayPool<byte>.Shared.Rent(length);
         buffer.WrittenSpan.CopyTo(bytes);
-        bytes[^1] = (byte)'\n';
-        return bytes;
+        bytes[length - 1] = (byte)'\n';
+        return new Line(bytes, length);
     }
 
     private async Task WriteLoopAsync()
@@ -142,12 +160,22 @@ public sealed class ServingLog : IAsyncDisposable
         var reader = queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            // Lines gather for a moment so that a burst is one write and one flush, not a write and a thread hop per
+            // sampled request (that cost the server a fifth of its throughput at a 10% sample).
+            await Task.Delay(GatherWindow).ConfigureAwait(false);
             try
             {
                 while (reader.TryRead(out var line))
                 {
-                    var file = CurrentFile();
-                    await file.WriteAsync(line).ConfigureAwait(false);
+                    try
+                    {
+                        var file = CurrentFile();
+                        await file.WriteAsync(line.Bytes.AsMemory(0, line.Length)).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(line.Bytes);
+                    }
                 }
 
                 // Flush once per burst: a reader of the log (the skew check) sees whole lines, and a burst costs one write.
@@ -213,4 +241,7 @@ public sealed class ServingLog : IAsyncDisposable
         options.Directory is null
             ? "serving log off"
             : new StringBuilder().Append(CultureInfo.InvariantCulture, $"serving log {options.Directory} (sample {options.SampleRate:0.###}, rotate at {options.MaxFileBytes >> 20} MiB, keep {options.MaxFiles})").ToString();
+
+    /// <summary>A formatted line in an array rented from the shared pool (longer than the line).</summary>
+    private readonly record struct Line(byte[] Bytes, int Length);
 }
