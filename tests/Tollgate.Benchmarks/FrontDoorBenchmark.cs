@@ -179,10 +179,10 @@ public sealed class FrontDoorBenchmark : IBenchmark
         }
     }
 
-    internal static async Task<Deployment> StartAsync(LocalProcessBackend backend, string releaseDir, int port, string role, CancellationToken ct)
+    internal static async Task<Deployment> StartAsync(LocalProcessBackend backend, string releaseDir, int port, string role, CancellationToken ct, string? servingLogDir = null)
     {
         var version = Path.GetFileName(releaseDir);
-        var deployment = await backend.StartAsync(new DeploymentRequest(Model, version, releaseDir, null, port, role, null), ct);
+        var deployment = await backend.StartAsync(new DeploymentRequest(Model, version, releaseDir, null, port, role, servingLogDir), ct);
         using var probe = new ServerProbe();
         var problem = await probe.WaitReadyAsync(deployment.Url, TimeSpan.FromSeconds(120), async () => (await backend.InspectAsync(deployment, ct)).Running, ct);
         ServerProbe.ThrowIf(problem, role, deployment.Log);
