@@ -153,8 +153,11 @@ public sealed partial class ServingBenchmark : IBenchmark
         finally
         {
             await backend.StopAsync(deployment, TimeSpan.FromSeconds(5), CancellationToken.None);
-            server["servingLogBytes"] = Directory.EnumerateFiles(servingLog).Sum(f => new FileInfo(f).Length);
-            Directory.Delete(servingLog, recursive: true);
+            if (Directory.Exists(servingLog)) // a server that failed early may not have made it; keep the first error
+            {
+                server["servingLogBytes"] = Directory.EnumerateFiles(servingLog).Sum(f => new FileInfo(f).Length);
+                Directory.Delete(servingLog, recursive: true);
+            }
             bareProcess.StandardInput.Close();
             if (!bareProcess.WaitForExit(10_000))
             {
