@@ -12,12 +12,23 @@ internal static partial class LowPriorityThread
     /// <summary>Nice value for mirror threads: the lowest priority short of idle scheduling.</summary>
     private const int Nice = 19;
 
-    public static Thread Start(string name, Action body)
+    /// <summary>
+    /// Starts <paramref name="body"/> on a new low-priority background thread. An exception escaping it goes to
+    /// <paramref name="failed"/> (with the thread's name) instead of ending the process.
+    /// </summary>
+    public static Thread Start(string name, Action body, Action<string, Exception> failed)
     {
         var thread = new Thread(() =>
         {
-            Lower();
-            body();
+            try
+            {
+                Lower();
+                body();
+            }
+            catch (Exception ex)
+            {
+                failed(name, ex);
+            }
         })
         {
             IsBackground = true,

@@ -90,6 +90,16 @@ public sealed class MirrorQueue : BackgroundService
 
     public void ProductionFinished() => Interlocked.Decrement(ref productionInFlight);
 
+    /// <summary>Longest <see cref="Dispose"/> waits for the mirror threads to exit.</summary>
+    public static readonly TimeSpan ShutdownPatience = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Cancels the mirror threads, closes their connections and waits (up to <see cref="ShutdownPatience"/>) for them to
+    /// exit. The backlog semaphore is deliberately not disposed: a thread that outlives the wait (they run at nice 19 and
+    /// may be mid-copy) could still reach it, and a disposed semaphore then throws on a background thread — CI once saw the
+    /// gateway's process end that way, when the host ran ExecuteAsync after Dispose. Without its wait handle a
+    /// SemaphoreSlim holds no kernel resource.
+    /// </summary>
     public override void Dispose()
     {
         base.Dispose(); // cancels the stopping token: the threads finish their current copy and exit
@@ -98,22 +108,62 @@ public sealed class MirrorQueue : BackgroundService
             open.Dispose(); // a thread waiting for a silent shadow's answer wakes with an error and exits
         }
 
-        backlog.Dispose();
+        Thread[] started;
+        lock (threads)
+        {
+            started = [.. threads];
+        }
+
+        var deadline = Environment.TickCount64 + (long)ShutdownPatience.TotalMilliseconds;
+        foreach (var thread in started)
+        {
+            thread.Join(TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64)));
+        }
+    }
+
+    /// <summary>True once every mirror thread has exited (after <see cref="Dispose"/>; false while any still runs).</summary>
+    internal bool Stopped
+    {
+        get
+        {
+            lock (threads)
+            {
+                return threads.TrueForAll(thread => !thread.IsAlive);
+            }
+        }
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        threads.Add(LowPriorityThread.Start("tollgate-mirror-0", () => Poll(stoppingToken)));
-        for (var i = 1; i < concurrency; i++)
+        // Since .NET 10 the host runs ExecuteAsync on the thread pool, so it can run after Dispose: then no thread starts.
+        // Dispose cancels before it reads the list, under the same lock, so every thread started here is one it waits for.
+        lock (threads)
         {
-            threads.Add(LowPriorityThread.Start($"tollgate-mirror-{i}", () => Help(stoppingToken)));
+            if (stoppingToken.IsCancellationRequested)
+            {
+                return Task.CompletedTask;
+            }
+
+            threads.Add(LowPriorityThread.Start("tollgate-mirror-0", () => Poll(stoppingToken), Failed));
+            for (var i = 1; i < concurrency; i++)
+            {
+                threads.Add(LowPriorityThread.Start($"tollgate-mirror-{i}", () => Help(stoppingToken), Failed));
+            }
+
+            threads.Add(LowPriorityThread.Start("tollgate-mirror-log", () => WriteLog(stoppingToken), Failed));
         }
 
-        threads.Add(LowPriorityThread.Start("tollgate-mirror-log", () => WriteLog(stoppingToken)));
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         stoppingToken.Register(() => done.TrySetResult());
         return done.Task;
     }
+
+    /// <summary>
+    /// A mirror thread ended on an exception nobody expected: mirroring through that thread stops, production does not.
+    /// Logged as an error (an unhandled exception on a background thread would end the gateway's process).
+    /// </summary>
+    private void Failed(string thread, Exception ex) =>
+        logger.LogError(ex, "{Thread} stopped on an unexpected error; copies to the shadow may stop flowing (production is not affected). Restart the gateway to restore mirroring.", thread);
 
     /// <summary>
     /// The one polling thread: looks at the queue every millisecond or so while copies flow (backing off to
