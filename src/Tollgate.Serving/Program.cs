@@ -34,7 +34,7 @@ public static class Program
             Console.WriteLine($"tollgate model server: {model.Info.Name} {model.Info.Version} on {options.Urls}; warming up");
             ServingApp.WarmUp(app);
             var readiness = (Readiness)app.Services.GetService(typeof(Readiness))!;
-            Console.WriteLine($"tollgate model server: {readiness.Status}");
+            Console.WriteLine($"tollgate model server: {readiness.Status}; scoring with {model.RowScoring}");
             await app.WaitForShutdownAsync();
             return 0;
         }

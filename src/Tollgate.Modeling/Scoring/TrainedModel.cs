@@ -20,6 +20,8 @@ public sealed class TrainedModel : IDisposable
     // ConcurrentBag: its Count freezes the bag (takes every per-thread lock) and taking from another thread's list
     // locks too — perf showed that as the largest single cost of a served request.
     private readonly RowScorer?[] idleScorers = new RowScorer?[Math.Max(4, Environment.ProcessorCount * 4)];
+    private readonly Lazy<TreeEnsembleScorer?> trees;
+    private string? rowScoring;
     private int disposed;
 
     public TrainedModel(ITransformer transformer, FeatureSchema features, TaskKind task)
@@ -27,6 +29,7 @@ public sealed class TrainedModel : IDisposable
         Transformer = transformer ?? throw new ArgumentNullException(nameof(transformer));
         Features = features ?? throw new ArgumentNullException(nameof(features));
         Task = task;
+        trees = new Lazy<TreeEnsembleScorer?>(CompileTrees, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public ITransformer Transformer { get; }
@@ -34,6 +37,20 @@ public sealed class TrainedModel : IDisposable
     public FeatureSchema Features { get; }
 
     public TaskKind Task { get; }
+
+    /// <summary>
+    /// How <see cref="ScoreRows(IReadOnlyList{FeatureRow})"/> scores: straight from the fitted trees once they were
+    /// checked bit for bit against ML.NET (<see cref="TreeEnsembleScorer"/>), or through ML.NET's row mapper and why.
+    /// Decided on first use (the server's warm-up).
+    /// </summary>
+    public string RowScoring
+    {
+        get
+        {
+            _ = trees.Value;
+            return rowScoring!;
+        }
+    }
 
     /// <summary>Loads a <c>model.zip</c> written by <see cref="Training.ModelTrainer.Save"/>.</summary>
     public static TrainedModel Load(string path, FeatureSchema features, TaskKind task)
@@ -108,12 +125,21 @@ public sealed class TrainedModel : IDisposable
             throw new ArgumentException($"room for {Math.Min(scores.Length, raw.Length)} scores, {rows.Count} rows given.", nameof(rows));
         }
 
-        var scorer = TakeIdle() ?? new RowScorer(Transformer, Features, Task);
+        // Rows the compiled trees take (all of them, normally) never touch ML.NET; the rest (a missing numeric value, a
+        // row that does not match the schema) go through a pooled row scorer, which also reports a bad row.
+        var compiled = trees.Value;
+        RowScorer? scorer = null;
         var badRow = -1;
         try
         {
             for (var i = 0; i < rows.Count && badRow < 0; i++)
             {
+                if (compiled is not null && compiled.TryScore(rows[i], out scores[i], out raw[i]))
+                {
+                    continue;
+                }
+
+                scorer ??= TakeIdle() ?? new RowScorer(Transformer, Features, Task);
                 if (!scorer.TryScore(rows[i], out scores[i], out raw[i]))
                 {
                     badRow = i;
@@ -123,16 +149,35 @@ public sealed class TrainedModel : IDisposable
         catch
         {
             // A scorer that failed inside ML.NET may hold a half-computed row: it is not handed to the next caller.
-            scorer.Dispose();
+            scorer?.Dispose();
             throw;
         }
 
-        Return(scorer);
+        if (scorer is not null)
+        {
+            Return(scorer);
+        }
+
         if (badRow >= 0)
         {
             var problems = Features.Validate(rows[badRow]);
             throw new ArgumentException($"row {badRow}: {string.Join(" ", problems.Count > 0 ? problems : ["the row does not match the feature schema."])}", nameof(rows));
         }
+    }
+
+    private TreeEnsembleScorer? CompileTrees()
+    {
+        using var reference = new RowScorer(Transformer, Features, Task);
+        var compiled = TreeEnsembleScorer.TryCreate(
+            Transformer,
+            Features,
+            Task,
+            row => reference.TryScore(row, out var score, out var raw) ? (score, raw) : null,
+            out var reason);
+        rowScoring = compiled is not null
+            ? $"compiled trees ({compiled.Trees} trees, {compiled.Nodes} splits; bit-identical to ML.NET on {compiled.ProbeRows} probe rows)"
+            : $"ML.NET row mapper ({reason})";
+        return compiled;
     }
 
     private RowScorer? TakeIdle()

@@ -34,6 +34,9 @@ public sealed class CandidateScoringModel : IScoringModel, IDisposable
 
     public CandidateMetadata Metadata => candidate.Metadata;
 
+    /// <summary>How rows are scored: compiled trees checked against ML.NET, or ML.NET's row mapper and why (see TrainedModel.RowScoring).</summary>
+    public string RowScoring => candidate.Model.RowScoring;
+
     public static CandidateScoringModel Load(string candidateDir) => new(CandidateModel.Load(candidateDir));
 
     public void Score(IReadOnlyList<FeatureRow> rows, Span<Prediction> into) => candidate.Score(rows, into);
