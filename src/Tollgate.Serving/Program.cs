@@ -34,7 +34,11 @@ public static class Program
             Console.WriteLine($"tollgate model server: {model.Info.Name} {model.Info.Version} on {options.Urls}; warming up");
             ServingApp.WarmUp(app);
             var readiness = (Readiness)app.Services.GetService(typeof(Readiness))!;
-            Console.WriteLine($"tollgate model server: {readiness.Status}; scoring with {model.RowScoring}");
+            Console.WriteLine($"tollgate model server: {readiness.Status}");
+
+            // The trees are checked against ML.NET in the background after warm-up (rows use ML.NET meanwhile): say how
+            // rows are scored once that is settled, without holding up readiness or a thread-pool thread.
+            new Thread(() => Console.WriteLine($"tollgate model server: scoring with {model.RowScoring}")) { IsBackground = true }.Start();
             await app.WaitForShutdownAsync();
             return 0;
         }

@@ -21,7 +21,9 @@ public sealed class TrainedModel : IDisposable
     // locks too — perf showed that as the largest single cost of a served request.
     private readonly RowScorer?[] idleScorers = new RowScorer?[Math.Max(4, Environment.ProcessorCount * 4)];
     private readonly Lazy<TreeEnsembleScorer?> trees;
+    private volatile TreeEnsembleScorer? compiled;
     private string? rowScoring;
+    private int compiling;
     private int disposed;
 
     public TrainedModel(ITransformer transformer, FeatureSchema features, TaskKind task)
@@ -39,15 +41,17 @@ public sealed class TrainedModel : IDisposable
     public TaskKind Task { get; }
 
     /// <summary>
-    /// How <see cref="ScoreRows(IReadOnlyList{FeatureRow})"/> scores: straight from the fitted trees once they were
-    /// checked bit for bit against ML.NET (<see cref="TreeEnsembleScorer"/>), or through ML.NET's row mapper and why.
-    /// Decided on first use (the server's warm-up).
+    /// How <see cref="ScoreRows(IReadOnlyList{FeatureRow})"/> scores once settled: straight from the fitted trees, checked
+    /// bit for bit against ML.NET (<see cref="TreeEnsembleScorer"/>), or through ML.NET's row mapper and why. The check
+    /// costs 0.1-0.5 s of CPU, so the first ScoreRows call starts it on a background thread and rows go through ML.NET
+    /// until it is done (same bits either way): a server is ready, and a rollback serves, without waiting for it. Reading
+    /// this property waits for the check.
     /// </summary>
     public string RowScoring
     {
         get
         {
-            _ = trees.Value;
+            Compile();
             return rowScoring!;
         }
     }
@@ -127,7 +131,12 @@ public sealed class TrainedModel : IDisposable
 
         // Rows the compiled trees take (all of them, normally) never touch ML.NET; the rest (a missing numeric value, a
         // row that does not match the schema) go through a pooled row scorer, which also reports a bad row.
-        var compiled = trees.Value;
+        var compiled = this.compiled;
+        if (compiled is null && Volatile.Read(ref compiling) == 0 && Interlocked.Exchange(ref compiling, 1) == 0)
+        {
+            new Thread(() => Compile()) { IsBackground = true, Name = "tollgate-compile-trees" }.Start();
+        }
+
         RowScorer? scorer = null;
         var badRow = -1;
         try
@@ -165,19 +174,31 @@ public sealed class TrainedModel : IDisposable
         }
     }
 
+    private void Compile() => compiled = trees.Value;
+
     private TreeEnsembleScorer? CompileTrees()
     {
-        using var reference = new RowScorer(Transformer, Features, Task);
-        var compiled = TreeEnsembleScorer.TryCreate(
-            Transformer,
-            Features,
-            Task,
-            row => reference.TryScore(row, out var score, out var raw) ? (score, raw) : null,
-            out var reason);
-        rowScoring = compiled is not null
-            ? $"compiled trees ({compiled.Trees} trees, {compiled.Nodes} splits; bit-identical to ML.NET on {compiled.ProbeRows} probe rows)"
-            : $"ML.NET row mapper ({reason})";
-        return compiled;
+        try
+        {
+            using var reference = new RowScorer(Transformer, Features, Task);
+            var result = TreeEnsembleScorer.TryCreate(
+                Transformer,
+                Features,
+                Task,
+                row => reference.TryScore(row, out var score, out var raw) ? (score, raw) : null,
+                out var reason);
+            rowScoring = result is not null
+                ? $"compiled trees ({result.Trees} trees, {result.Nodes} splits; bit-identical to ML.NET on {result.ProbeRows} probe rows)"
+                : $"ML.NET row mapper ({reason})";
+            return result;
+        }
+#pragma warning disable CA1031 // Runs on a background thread: any failure leaves scoring on ML.NET, with the reason, instead of ending the process.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            rowScoring = $"ML.NET row mapper (compiling the trees failed: {ex.GetType().Name}: {ex.Message})";
+            return null;
+        }
     }
 
     private RowScorer? TakeIdle()

@@ -58,6 +58,7 @@ public sealed class TreeEnsembleScorerTests(CandidateFixture fixture) : IClassFi
         // A missing number is scored by ML.NET (its per-node missing-value routing is not public); an unknown or empty
         // category by the compiled trees (an all-zero one-hot block). Both must match the table path.
         using var model = CandidateModel.Load(fixture.Run.Run.CandidateDir);
+        model.Model.RowScoring.ShouldStartWith("compiled trees");
         var table = Rows(fixture.Run, 200);
         var rows = ToRows(table);
         var edited = rows.Select((row, i) => new FeatureRow(
