@@ -16,13 +16,13 @@ internal sealed class FeatureRowInput : DataViewRow
     private readonly FeatureSchema features;
     private readonly float[] numeric;
     private readonly ReadOnlyMemory<char>[] categorical;
+    private readonly FeatureRowReader reader;
     private long position = -1;
-    private FeatureIndex? knownNumeric;
-    private FeatureIndex? knownCategorical;
 
     public FeatureRowInput(FeatureSchema features, TaskKind task)
     {
         this.features = features;
+        reader = new FeatureRowReader(features);
         numeric = new float[features.Numeric.Count];
         categorical = new ReadOnlyMemory<char>[features.Categorical.Count];
         Schema = FeatureDataView.SchemaOf(features, task, withLabel: false);
@@ -41,30 +41,22 @@ internal sealed class FeatureRowInput : DataViewRow
     /// </summary>
     public bool TryFill(FeatureRow row)
     {
-        // Every schema feature present and no extra key: the counts match (schema names are distinct).
-        if (row.Numeric.Count != numeric.Length || row.Categorical.Count != categorical.Length)
+        if (!reader.TryOpen(row, out var values))
         {
             return false;
         }
 
-        // Rows the server builds hold their values by position in this very schema: copy them without name lookups.
-        var byPosition = row.Numeric is FeatureValues<float> numericValues && row.Categorical is FeatureValues<string> categoricalValues
-            && Knows(numericValues.Index, categoricalValues.Index);
         for (var i = 0; i < numeric.Length; i++)
         {
-            float value;
-            if (!(byPosition ? ((FeatureValues<float>)row.Numeric).TryGetAt(i, out value) : row.Numeric.TryGetValue(features.Numeric[i], out value)))
+            if (!values.TryGetNumeric(i, out numeric[i]))
             {
                 return false;
             }
-
-            numeric[i] = value;
         }
 
         for (var i = 0; i < categorical.Length; i++)
         {
-            string? text;
-            if (!(byPosition ? ((FeatureValues<string>)row.Categorical).TryGetAt(i, out text) : row.Categorical.TryGetValue(features.Categorical[i], out text)))
+            if (!values.TryGetCategorical(i, out var text))
             {
                 return false;
             }
@@ -73,23 +65,6 @@ internal sealed class FeatureRowInput : DataViewRow
         }
 
         position++;
-        return true;
-    }
-
-    /// <summary>Whether the two indexes list this schema's features in its order (remembered: servers reuse one pair).</summary>
-    private bool Knows(FeatureIndex numericIndex, FeatureIndex categoricalIndex)
-    {
-        if (ReferenceEquals(numericIndex, knownNumeric) && ReferenceEquals(categoricalIndex, knownCategorical))
-        {
-            return true;
-        }
-
-        if (!numericIndex.Matches(features.Numeric) || !categoricalIndex.Matches(features.Categorical))
-        {
-            return false;
-        }
-
-        (knownNumeric, knownCategorical) = (numericIndex, categoricalIndex);
         return true;
     }
 

@@ -44,7 +44,7 @@ internal sealed class TreeEnsembleScorer
     private readonly double[] leaves;
     private readonly int[] roots;
     private readonly Platt? platt;
-    private KnownIndexes? known;
+    private readonly FeatureRowReader reader;
 
     private TreeEnsembleScorer(
         FeatureSchema features, int slotCount, int[] numericSlots, FrozenDictionary<string, int>[] categorySlots,
@@ -59,6 +59,7 @@ internal sealed class TreeEnsembleScorer
         this.leaves = leaves;
         this.roots = roots;
         this.platt = platt;
+        reader = new FeatureRowReader(features);
     }
 
     public int Trees => roots.Length;
@@ -122,11 +123,6 @@ internal sealed class TreeEnsembleScorer
     public bool TryScore(FeatureRow row, out double score, out double raw)
     {
         score = raw = double.NaN;
-        if (row.Numeric.Count != numericSlots.Length || row.Categorical.Count != categorySlots.Length)
-        {
-            return false;
-        }
-
         float[]? rented = null;
         Span<float> vector = slotCount <= StackSlots
             ? stackalloc float[StackSlots]
@@ -156,14 +152,14 @@ internal sealed class TreeEnsembleScorer
 
     private bool TryFill(FeatureRow row, Span<float> vector)
     {
-        // Rows the server builds hold their values by position in this schema: read them without name lookups.
-        var numeric = row.Numeric as FeatureValues<float>;
-        var categorical = row.Categorical as FeatureValues<string>;
-        var byPosition = numeric is not null && categorical is not null && Knows(numeric.Index, categorical.Index);
+        if (!reader.TryOpen(row, out var values))
+        {
+            return false;
+        }
+
         for (var i = 0; i < numericSlots.Length; i++)
         {
-            float value;
-            if (!(byPosition ? numeric!.TryGetAt(i, out value) : row.Numeric.TryGetValue(features.Numeric[i], out value)) || float.IsNaN(value))
+            if (!values.TryGetNumeric(i, out var value) || float.IsNaN(value))
             {
                 return false;
             }
@@ -173,8 +169,7 @@ internal sealed class TreeEnsembleScorer
 
         for (var i = 0; i < categorySlots.Length; i++)
         {
-            string? text;
-            if (!(byPosition ? categorical!.TryGetAt(i, out text) : row.Categorical.TryGetValue(features.Categorical[i], out text)))
+            if (!values.TryGetCategorical(i, out var text))
             {
                 return false;
             }
@@ -226,22 +221,6 @@ internal sealed class TreeEnsembleScorer
         }
 
         return output;
-    }
-
-    private bool Knows(FeatureIndex numericIndex, FeatureIndex categoricalIndex)
-    {
-        if (Volatile.Read(ref known) is { } pair && ReferenceEquals(pair.Numeric, numericIndex) && ReferenceEquals(pair.Categorical, categoricalIndex))
-        {
-            return true;
-        }
-
-        if (!numericIndex.Matches(features.Numeric) || !categoricalIndex.Matches(features.Categorical))
-        {
-            return false;
-        }
-
-        Volatile.Write(ref known, new KnownIndexes(numericIndex, categoricalIndex));
-        return true;
     }
 
     private static (RegressionTreeEnsemble? Ensemble, Platt? Platt) Predictor(ITransformer predictor, TaskKind task)
@@ -467,8 +446,6 @@ internal sealed class TreeEnsembleScorer
         string.Join(", ", row.Numeric.Select(p => $"{p.Key}={p.Value:R}").Concat(row.Categorical.Select(p => $"{p.Key}='{p.Value}'")));
 
     private readonly record struct Node(int Feature, float Threshold, int Left, int Right);
-
-    private sealed record KnownIndexes(FeatureIndex Numeric, FeatureIndex Categorical);
 
     /// <summary>ML.NET's Platt calibrator: P = 1 / (1 + exp(slope · raw + offset)), computed in double, returned as float.</summary>
     private readonly record struct Platt(double Slope, double Offset)
