@@ -2,6 +2,7 @@ using Shouldly;
 using Tollgate.Modeling.Data;
 using Tollgate.Modeling.Scoring;
 using Tollgate.Modeling.Tests.Fixtures;
+using static Tollgate.Modeling.Tests.Fixtures.ScoringRows;
 
 namespace Tollgate.Modeling.Tests.Scoring;
 
@@ -108,16 +109,8 @@ public sealed class RowScoringTests(CandidateFixture fixture) : IClassFixture<Ca
     /// <summary>The last <paramref name="count"/> accepted bank rows (the holdout period), as the modeling stages read them.</summary>
     private FeatureTable RealRows(CandidateModel model, int count)
     {
-        var data = RunData.Load(fixture.Run.Context, checkTrainSplit: false);
-        var all = data.Table.Features;
-        all.Schema.All.ShouldBe(model.Features.All);
-        return all.Select([.. Enumerable.Range(all.Count - count, count)]);
+        var rows = ScoringRows.Of(fixture.Run, count);
+        rows.Schema.All.ShouldBe(model.Features.All);
+        return rows;
     }
-
-    private static List<FeatureRow> ToRows(FeatureTable table) =>
-        [.. Enumerable.Range(0, table.Count).Select(r => new FeatureRow(
-            table.Schema.Numeric.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => table.Numeric[p.i][r]),
-            table.Schema.Categorical.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => table.Categorical[p.i][r])))];
-
-    private static long[] Bits(double[] values) => [.. values.Select(BitConverter.DoubleToInt64Bits)];
 }

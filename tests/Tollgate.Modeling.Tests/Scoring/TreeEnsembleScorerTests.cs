@@ -6,6 +6,7 @@ using Tollgate.Modeling.Data;
 using Tollgate.Modeling.Scoring;
 using Tollgate.Modeling.Stages;
 using Tollgate.Modeling.Tests.Fixtures;
+using static Tollgate.Modeling.Tests.Fixtures.ScoringRows;
 using Tollgate.Modeling.Training;
 
 namespace Tollgate.Modeling.Tests.Scoring;
@@ -59,7 +60,7 @@ public sealed class TreeEnsembleScorerTests(CandidateFixture fixture) : IClassFi
         // category by the compiled trees (an all-zero one-hot block). Both must match the table path.
         using var model = CandidateModel.Load(fixture.Run.Run.CandidateDir);
         model.Model.RowScoring.ShouldStartWith("compiled trees");
-        var table = Rows(fixture.Run, 200);
+        var table = ScoringRows.Of(fixture.Run, 200);
         var rows = ToRows(table);
         var edited = rows.Select((row, i) => new FeatureRow(
             row.Numeric.ToDictionary(p => p.Key, p => i % 3 == 0 && p.Key == "balance" ? float.NaN : p.Value),
@@ -77,7 +78,7 @@ public sealed class TreeEnsembleScorerTests(CandidateFixture fixture) : IClassFi
     public void ScoreRows_ModelThatIsNotATreeEnsemble_ScoresThroughMlNetAndSaysWhy()
     {
         using var candidate = CandidateModel.Load(fixture.Run.Run.CandidateDir);
-        var table = Rows(fixture.Run, 2000);
+        var table = ScoringRows.Of(fixture.Run, 2000);
         var ml = new MLContext(seed: 1);
         var categorical = candidate.Features.Categorical;
         var pipeline = ml.Transforms.Categorical.OneHotEncoding([.. categorical.Select(c => new InputOutputColumnPair(c + ModelTrainer.OneHotSuffix, c))])
@@ -104,7 +105,7 @@ public sealed class TreeEnsembleScorerTests(CandidateFixture fixture) : IClassFi
 
     private static void AssertSameBitsOnEveryRow(CandidateModel model, ModelingRun run)
     {
-        var table = Rows(run, count: null);
+        var table = ScoringRows.Of(run);
         var viaTable = model.Model.Score(table);
         var viaRows = model.Model.ScoreRows(ToRows(table));
 
@@ -113,18 +114,4 @@ public sealed class TreeEnsembleScorerTests(CandidateFixture fixture) : IClassFi
         Bits(viaRows.RawScores).ShouldBe(Bits(viaTable.RawScores));
         viaTable.Scores.Distinct().Count().ShouldBeGreaterThan(100, "real rows must exercise many tree paths, not one constant score");
     }
-
-    /// <summary>Every accepted row of the run's data (or the last <paramref name="count"/>), as the modelling stages read them.</summary>
-    private static FeatureTable Rows(ModelingRun run, int? count)
-    {
-        var all = RunData.Load(run.Context, checkTrainSplit: false).Table.Features;
-        return count is { } n ? all.Select([.. Enumerable.Range(all.Count - n, n)]) : all;
-    }
-
-    private static List<FeatureRow> ToRows(FeatureTable table) =>
-        [.. Enumerable.Range(0, table.Count).Select(r => new FeatureRow(
-            table.Schema.Numeric.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => table.Numeric[p.i][r]),
-            table.Schema.Categorical.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => table.Categorical[p.i][r])))];
-
-    private static long[] Bits(double[] values) => [.. values.Select(BitConverter.DoubleToInt64Bits)];
 }
