@@ -25,9 +25,10 @@ namespace Tollgate.Benchmarks;
 /// <summary>
 /// The model server against the framework's ceiling on this machine: a bare ASP.NET Core endpoint answering a constant,
 /// hosted the same way (Kestrel, loopback, no logging), both driven by wrk at 1 and 64 connections. The server is the
-/// real Tollgate.Serving process started by the local-process backend; the bare endpoint runs in this process. Goals: single-row
+/// real Tollgate.Serving process started by the local-process backend; the bare endpoint runs in a process of its own. Goals: single-row
 /// predict at ≥ 60% of the bare endpoint's requests/s, and p99 &lt; 5 ms at half of the server's maximum throughput
-/// (an open-loop, coordinated-omission-free generator at a fixed rate). Batches of 100 rows are reported as rows/s.
+/// (an open-loop, coordinated-omission-free generator at a fixed rate), read against the bare endpoint paced at the same
+/// rate and at half of its own maximum. Batches of 100 rows are reported as rows/s.
 /// The candidate: TOLLGATE_BENCH_CANDIDATE, else artifacts/runs/latest/candidate, else one trained here by the
 /// modeling stages (cached in the work folder).
 /// </summary>
@@ -82,6 +83,7 @@ public sealed partial class ServingBenchmark : IBenchmark
         var ratios = new List<double>();
         var p99s = new List<double>();
         var bareP99s = new List<double>();
+        var bareHalfMaxP99s = new List<double>();
         using var bareProcess = StartBare(28301);
         // Deployed as a release deploys it: with its serving log on at the default sample rate (a tenth of the rows).
         var servingLog = Path.Combine(root, "serving-log");
@@ -120,13 +122,24 @@ public sealed partial class ServingBenchmark : IBenchmark
 
                 var max = serverRun["requestsPerSecond"]!.GetValue<double>();
                 var rate = Math.Max(1, max / 2);
-                // The bare endpoint paced at the same rate, in turn with the server: the machine's and the framework's
-                // own tail at that load, the floor the server's p99 is read against.
-                var bareSameRate = round % 2 == 1 ? await PacedAsync(new Uri(bareUrl), bodies, rate, TimeSpan.FromSeconds(seconds), cancellationToken) : null;
+                var bareRate = Math.Max(1, bareRun["requestsPerSecond"]!.GetValue<double>() / 2);
+                // Two references paced in turn with the server (order reversed every other round): the bare endpoint at
+                // the server's rate (the machine's and the framework's own tail at that load), and the bare endpoint at
+                // half of ITS maximum — the goal's own condition applied to the framework's ceiling. A server whose p99 at
+                // half of max matches the second adds no tail of its own; when the second is over 5 ms, no endpoint on
+                // this machine could meet the goal in that round.
+                JsonObject? bareSameRate = null, bareHalfOwnMax = null;
+                if (round % 2 == 1)
+                {
+                    bareHalfOwnMax = await PacedAsync(new Uri(bareUrl), bodies, bareRate, TimeSpan.FromSeconds(seconds), cancellationToken);
+                    bareSameRate = await PacedAsync(new Uri(bareUrl), bodies, rate, TimeSpan.FromSeconds(seconds), cancellationToken);
+                }
+
                 var gcBefore = await ServerGcAsync(deployment.Url, cancellationToken);
                 var paced = await PacedAsync(new Uri(url), bodies, rate, TimeSpan.FromSeconds(seconds), cancellationToken);
                 var gcAfter = await ServerGcAsync(deployment.Url, cancellationToken);
                 bareSameRate ??= await PacedAsync(new Uri(bareUrl), bodies, rate, TimeSpan.FromSeconds(seconds), cancellationToken);
+                bareHalfOwnMax ??= await PacedAsync(new Uri(bareUrl), bodies, bareRate, TimeSpan.FromSeconds(seconds), cancellationToken);
                 paced["serverGc"] = new JsonObject
                 {
                     ["gen0"] = gcAfter.Gen0 - gcBefore.Gen0,
@@ -139,6 +152,7 @@ public sealed partial class ServingBenchmark : IBenchmark
                 ratios.Add(roundRatio);
                 p99s.Add(paced["p99Ms"]!.GetValue<double>());
                 bareP99s.Add(bareSameRate["p99Ms"]!.GetValue<double>());
+                bareHalfMaxP99s.Add(bareHalfOwnMax["p99Ms"]!.GetValue<double>());
                 rounds.Add(new JsonObject
                 {
                     ["bareC64"] = bareRun,
@@ -146,8 +160,9 @@ public sealed partial class ServingBenchmark : IBenchmark
                     ["ratio"] = Math.Round(roundRatio, 3),
                     ["pacedAtHalfMax"] = paced,
                     ["bareAtSameRate"] = bareSameRate,
+                    ["bareAtHalfItsMax"] = bareHalfOwnMax,
                 });
-                context.Log.WriteLine($"[serving] round {round + 1}: bare {bareRun["requestsPerSecond"]} req/s, server {max} req/s ({roundRatio:P0}); paced at {rate:0} req/s: p50 {paced["p50Ms"]} ms, p99 {paced["p99Ms"]} ms (bare at the same rate: p99 {bareSameRate["p99Ms"]} ms); server GC {paced["serverGc"]!.ToJsonString()}");
+                context.Log.WriteLine($"[serving] round {round + 1}: bare {bareRun["requestsPerSecond"]} req/s, server {max} req/s ({roundRatio:P0}); paced at {rate:0} req/s: p50 {paced["p50Ms"]} ms, p99 {paced["p99Ms"]} ms (bare at the same rate: p99 {bareSameRate["p99Ms"]} ms; bare at half of its max, {bareRate:0} req/s: p99 {bareHalfOwnMax["p99Ms"]} ms); server GC {paced["serverGc"]!.ToJsonString()}");
             }
         }
         finally
@@ -181,14 +196,18 @@ public sealed partial class ServingBenchmark : IBenchmark
             ["p99MsGoal"] = 5,
             ["bareP99MsAtSameRate"] = Median(bareP99s),
             ["bareP99MsAtSameRatePerRound"] = new JsonArray([.. bareP99s.Select(v => (JsonNode)v)]),
+            ["bareP99MsAtHalfItsMax"] = Median(bareHalfMaxP99s),
+            ["bareP99MsAtHalfItsMaxPerRound"] = new JsonArray([.. bareHalfMaxP99s.Select(v => (JsonNode)v)]),
             ["p99Met"] = p99 < 5,
         };
         var ratio = medianRatio;
-        context.Log.WriteLine($"[serving] predict/bare throughput {ratio:P0} (goal ≥ 60%); p99 at half max {p99} ms (goal < 5 ms); batch {server["batch100"]!["rowsPerSecond"]} rows/s (medians of {ratios.Count} rounds)");
+        context.Log.WriteLine($"[serving] predict/bare throughput {ratio:P0} (goal ≥ 60%); p99 at half max {p99} ms (goal < 5 ms; the bare endpoint at half of its own max {Median(bareHalfMaxP99s)} ms); batch {server["batch100"]!["rowsPerSecond"]} rows/s (medians of {ratios.Count} rounds)");
         return result;
     }
 
-    private static int RoundsOf(BenchmarkContext context) => context.Quick ? 1 : 3;
+    // Five: the host stalls a core for 1-100 ms a few times a second in its noisy periods, and one stall in a 10 s block
+    // moves that block's p99; the median of five rounds is steadier than of three.
+    private static int RoundsOf(BenchmarkContext context) => context.Quick ? 1 : 5;
 
     /// <summary>The server's GC counters from its Prometheus metrics.</summary>
     private static async Task<(double Gen0, double Gen1, double Gen2, double PauseSeconds, double Allocated)> ServerGcAsync(string baseUrl, CancellationToken ct)
