@@ -97,6 +97,11 @@ public sealed partial class ServingBenchmark : IBenchmark
         {
             const string bareUrl = "http://127.0.0.1:28301/v1/predict";
             var url = deployment.Url + "/v1/predict";
+            // The machine's own noise in this run, measured with both servers idle (after a moment to settle) before
+            // any load and again after the rounds.
+            var stalls = new JsonObject { ["before"] = await IdleStallsAsync(cancellationToken) };
+            result["machineStalls"] = stalls;
+            context.Log.WriteLine($"[serving] machine stalls before the load: {MachineStalls.Describe(stalls["before"]!.AsObject())}");
             context.Log.WriteLine($"[serving] bare endpoint and model server {deployment.Url}: wrk at 1 connection, batch of 100 at 8");
             bare["c1"] = Wrk(bareUrl, single, 1, 1, seconds);
             server["c1"] = Wrk(url, single, 1, 1, seconds);
@@ -164,6 +169,9 @@ public sealed partial class ServingBenchmark : IBenchmark
                 });
                 context.Log.WriteLine($"[serving] round {round + 1}: bare {bareRun["requestsPerSecond"]} req/s, server {max} req/s ({roundRatio:P0}); paced at {rate:0} req/s: p50 {paced["p50Ms"]} ms, p99 {paced["p99Ms"]} ms (bare at the same rate: p99 {bareSameRate["p99Ms"]} ms; bare at half of its max, {bareRate:0} req/s: p99 {bareHalfOwnMax["p99Ms"]} ms); server GC {paced["serverGc"]!.ToJsonString()}");
             }
+
+            stalls["after"] = await IdleStallsAsync(cancellationToken);
+            context.Log.WriteLine($"[serving] machine stalls after the rounds: {MachineStalls.Describe(stalls["after"]!.AsObject())}");
         }
         finally
         {
@@ -208,6 +216,12 @@ public sealed partial class ServingBenchmark : IBenchmark
     // Five: the host stalls a core for 1-100 ms a few times a second in its noisy periods, and one stall in a 10 s block
     // moves that block's p99; the median of five rounds is steadier than of three.
     private static int RoundsOf(BenchmarkContext context) => context.Quick ? 1 : 5;
+
+    private static async Task<JsonObject> IdleStallsAsync(CancellationToken cancellationToken)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken); // the servers' background work after a load (JIT, serving log) settles
+        return MachineStalls.Measure(TimeSpan.FromSeconds(5));
+    }
 
     /// <summary>The server's GC counters from its Prometheus metrics.</summary>
     private static async Task<(double Gen0, double Gen1, double Gen2, double PauseSeconds, double Allocated)> ServerGcAsync(string baseUrl, CancellationToken ct)
