@@ -23,6 +23,8 @@ internal static partial class MachineStalls
         }
 
         var cores = Environment.ProcessorCount;
+        var busyBefore = BusyMs();
+        var ownBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var results = new CoreGaps[cores];
         var threads = Enumerable.Range(0, cores).Select(core => new Thread(() => results[core] = Probe(core, duration))
         {
@@ -33,6 +35,9 @@ internal static partial class MachineStalls
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
         var seconds = duration.TotalSeconds;
+        // What the guest itself ran besides the probes (other processes, the kernel): the rest of the lost time is the
+        // host's, invisible from inside the VM.
+        var others = BusyMs() - busyBefore - (Process.GetCurrentProcess().TotalProcessorTime - ownBefore).TotalMilliseconds;
         return new JsonObject
         {
             ["seconds"] = seconds,
@@ -41,6 +46,7 @@ internal static partial class MachineStalls
             ["gapsOver1MsPer10s"] = new JsonArray([.. results.Select(r => (JsonNode)Math.Round(r.Over1Ms * 10 / seconds, 1))]),
             ["gapsOver5MsPer10s"] = new JsonArray([.. results.Select(r => (JsonNode)Math.Round(r.Over5Ms * 10 / seconds, 1))]),
             ["longestGapMs"] = new JsonArray([.. results.Select(r => (JsonNode)Math.Round(r.LongestMs, 2))]),
+            ["otherCpuMsPer10s"] = double.IsFinite(others) ? Math.Round(Math.Max(0, others) * 10 / seconds, 1) : null,
             ["pinned"] = results.All(r => r.Pinned),
         };
     }
@@ -50,7 +56,8 @@ internal static partial class MachineStalls
         stalls["skipped"] is { } why
             ? $"not measured ({why})"
             : string.Join("; ", Enumerable.Range(0, stalls["lostMsPer10s"]!.AsArray().Count).Select(i =>
-                $"core {i}: {stalls["lostMsPer10s"]![i]} ms lost per 10 s, {stalls["gapsOver1MsPer10s"]![i]} gaps > 1 ms, longest {stalls["longestGapMs"]![i]} ms"));
+                $"core {i}: {stalls["lostMsPer10s"]![i]} ms lost per 10 s, {stalls["gapsOver1MsPer10s"]![i]} gaps > 1 ms, longest {stalls["longestGapMs"]![i]} ms"))
+              + $" (other processes and the kernel ran {stalls["otherCpuMsPer10s"]?.ToString() ?? "?"} ms of CPU per 10 s)";
 
     private static CoreGaps Probe(int core, TimeSpan duration)
     {
@@ -76,6 +83,22 @@ internal static partial class MachineStalls
 
         var ms = 1000.0 / Stopwatch.Frequency;
         return new CoreGaps(pinned, lost * ms, over1, over5, longest * ms);
+    }
+
+    /// <summary>Busy CPU time of the whole machine since boot (all cores, /proc/stat in USER_HZ = 1/100 s); NaN if unreadable.</summary>
+    private static double BusyMs()
+    {
+        try
+        {
+            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+                .Select(f => double.Parse(f, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            // user nice system idle iowait irq softirq steal ...: busy is everything but idle and iowait.
+            return (fields.Take(8).Sum() - fields[3] - fields[4]) * 10;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return double.NaN;
+        }
     }
 
     private static bool Pin(int core)
