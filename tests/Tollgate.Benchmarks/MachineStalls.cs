@@ -7,9 +7,10 @@ namespace Tollgate.Benchmarks;
 /// <summary>
 /// How much of the time the machine itself takes away: one thread per core, pinned to it, does nothing but read the
 /// clock, and every gap between two readings over half a millisecond is time that core ran something else — another
-/// thread, the kernel, or (on a VM) nothing at all because the host had taken the vCPU. Measured with nothing else
-/// running, beside a latency benchmark, it says how noisy the machine was in that run: a p99 over a few milliseconds
-/// cannot be better than the gaps the cores have. Linux only (sched_setaffinity); elsewhere it reports why it did not run.
+/// thread, the kernel, or (on a VM) nothing at all because the host had taken the vCPU; the CPU the rest of the machine
+/// ran meanwhile tells the first two from the third. Measured with the benchmark's servers idle, beside a latency
+/// benchmark, it says how noisy the machine was in that run. Linux only (sched_setaffinity); elsewhere it reports why
+/// it did not run.
 /// </summary>
 internal static partial class MachineStalls
 {
@@ -30,7 +31,6 @@ internal static partial class MachineStalls
         {
             IsBackground = true,
             Name = $"stall probe {core}",
-            Priority = ThreadPriority.Normal,
         }).ToList();
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
