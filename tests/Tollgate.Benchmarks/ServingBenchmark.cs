@@ -97,6 +97,7 @@ public sealed partial class ServingBenchmark : IBenchmark
         {
             const string bareUrl = "http://127.0.0.1:28301/v1/predict";
             var url = deployment.Url + "/v1/predict";
+            Task<JsonObject> Paced(string target, double rate) => PacedAsync(new Uri(target), bodies, rate, TimeSpan.FromSeconds(seconds), cancellationToken);
             // The machine's own noise in this run, measured with both servers idle (after a moment to settle) before
             // any load and again after the rounds.
             var stalls = new JsonObject { ["before"] = await IdleStallsAsync(cancellationToken) };
@@ -136,15 +137,15 @@ public sealed partial class ServingBenchmark : IBenchmark
                 JsonObject? bareSameRate = null, bareHalfOwnMax = null;
                 if (round % 2 == 1)
                 {
-                    bareHalfOwnMax = await PacedAsync(new Uri(bareUrl), bodies, bareRate, TimeSpan.FromSeconds(seconds), cancellationToken);
-                    bareSameRate = await PacedAsync(new Uri(bareUrl), bodies, rate, TimeSpan.FromSeconds(seconds), cancellationToken);
+                    bareHalfOwnMax = await Paced(bareUrl, bareRate);
+                    bareSameRate = await Paced(bareUrl, rate);
                 }
 
                 var gcBefore = await ServerGcAsync(deployment.Url, cancellationToken);
-                var paced = await PacedAsync(new Uri(url), bodies, rate, TimeSpan.FromSeconds(seconds), cancellationToken);
+                var paced = await Paced(url, rate);
                 var gcAfter = await ServerGcAsync(deployment.Url, cancellationToken);
-                bareSameRate ??= await PacedAsync(new Uri(bareUrl), bodies, rate, TimeSpan.FromSeconds(seconds), cancellationToken);
-                bareHalfOwnMax ??= await PacedAsync(new Uri(bareUrl), bodies, bareRate, TimeSpan.FromSeconds(seconds), cancellationToken);
+                bareSameRate ??= await Paced(bareUrl, rate);
+                bareHalfOwnMax ??= await Paced(bareUrl, bareRate);
                 paced["serverGc"] = new JsonObject
                 {
                     ["gen0"] = gcAfter.Gen0 - gcBefore.Gen0,
@@ -213,8 +214,8 @@ public sealed partial class ServingBenchmark : IBenchmark
         return result;
     }
 
-    // Five: the host stalls a core for 1-100 ms a few times a second in its noisy periods, and one stall in a 10 s block
-    // moves that block's p99; the median of five rounds is steadier than of three.
+    // Five: a core is taken away from the servers for 1-10 ms dozens of times per 10 s (for up to ~100 ms in noisy
+    // periods), and a few such stops move a 10 s block's p99; the median of five rounds is steadier than of three.
     private static int RoundsOf(BenchmarkContext context) => context.Quick ? 1 : 5;
 
     private static async Task<JsonObject> IdleStallsAsync(CancellationToken cancellationToken)

@@ -13,7 +13,6 @@ namespace Tollgate.Modeling.Data;
 /// </summary>
 internal sealed class FeatureRowInput : DataViewRow
 {
-    private readonly FeatureSchema features;
     private readonly float[] numeric;
     private readonly ReadOnlyMemory<char>[] categorical;
     private readonly FeatureRowReader reader;
@@ -21,7 +20,6 @@ internal sealed class FeatureRowInput : DataViewRow
 
     public FeatureRowInput(FeatureSchema features, TaskKind task)
     {
-        this.features = features;
         reader = new FeatureRowReader(features);
         numeric = new float[features.Numeric.Count];
         categorical = new ReadOnlyMemory<char>[features.Categorical.Count];
